@@ -1,0 +1,98 @@
+"""Shared fixtures and the markers that skip tests whose services are not configured."""
+
+import os
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+
+from institutions.choices import Role
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright runs an event loop
+
+
+def pytest_runtest_setup(item):
+    if not item.config.pluginmanager.hasplugin("django"):
+        return  # the pure rule engine's tests also run with -p no:django
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if item.get_closest_marker("postgres") and "postgresql" not in engine:
+        pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://… (make test does in CI)")
+    needs_redis = item.get_closest_marker("redis") or item.get_closest_marker("celery")
+    if needs_redis and not settings.REDIS_URL:
+        pytest.skip("needs Redis: set REDIS_URL=redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request):
+    """Hash test passwords with MD5: PBKDF2's deliberate slowness is not what tests measure."""
+    if request.config.pluginmanager.hasplugin("django"):
+        request.getfixturevalue("settings").PASSWORD_HASHERS = [
+            "django.contrib.auth.hashers.MD5PasswordHasher"
+        ]
+
+
+@pytest.fixture
+def world(db):
+    """Build two prefectures, three counties, schools, teachers, projects and records, and one
+    account per role, so every scoping question has a row inside and a row outside."""
+    from institutions.tests.factories import (
+        CountyFactory,
+        PrefectureFactory,
+        RegionFactory,
+        SchoolFactory,
+        TrainingInstitutionFactory,
+        UserFactory,
+    )
+    from projects.choices import Tier
+    from projects.tests.factories import TrainingProjectFactory, TrainingRecordFactory
+    from trainees.tests.factories import TeacherFactory
+
+    w = SimpleNamespace()
+    w.R = RegionFactory()
+    w.P1 = PrefectureFactory(code="659100", name="甲地区")
+    w.P2 = PrefectureFactory(code="659200", name="乙地区")
+    w.C1 = CountyFactory(parent=w.P1, code="659101", name="甲一县")
+    w.C2 = CountyFactory(parent=w.P1, code="659102", name="甲二县")
+    w.C3 = CountyFactory(parent=w.P2, code="659201", name="乙一县")
+    w.S1 = SchoolFactory(county=w.C1, name="甲一县第一中学")
+    w.S2 = SchoolFactory(county=w.C2, name="甲二县第一中学")
+    w.S3 = SchoolFactory(county=w.C3, name="乙一县第一中学")
+    w.I1 = TrainingInstitutionFactory(unit=w.P1, name="甲地区教育学院")
+    w.I2 = TrainingInstitutionFactory(unit=w.P2, name="乙地区教育学院")
+    w.T1 = TeacherFactory(school=w.S1, name="张一")
+    w.T2 = TeacherFactory(school=w.S1, name="张二")
+    w.T3 = TeacherFactory(school=w.S3, name="李三")
+    w.proj1 = TrainingProjectFactory(issuing_unit=w.C1, institution=w.I1, name="甲一县项目")
+    w.proj3 = TrainingProjectFactory(issuing_unit=w.C3, institution=w.I2, name="乙一县项目")
+    w.projR = TrainingProjectFactory(
+        tier=Tier.REGION, issuing_unit=w.R, institution=w.I2, name="自治区项目"
+    )
+    w.projN = TrainingProjectFactory(
+        tier=Tier.NATIONAL, issuing_unit=None, institution=w.I2, name="国培项目"
+    )
+    w.projS3 = TrainingProjectFactory(
+        tier=Tier.SCHOOL, issuing_unit=w.C3, school=w.S3, institution=None, name="乙校校本"
+    )
+    w.rec1 = TrainingRecordFactory(teacher=w.T1, project=w.proj1)
+    w.rec2 = TrainingRecordFactory(teacher=w.T2, project=w.proj1)
+    w.rec3 = TrainingRecordFactory(teacher=w.T3, project=w.proj3)
+    # Records belong to the teacher's county, whoever issued the project.
+    w.rec4 = TrainingRecordFactory(teacher=w.T1, project=w.projR)
+    w.rec5 = TrainingRecordFactory(teacher=w.T3, project=w.proj1)
+    w.users = {
+        Role.TEACHER: UserFactory(username="t1", role=Role.TEACHER),
+        Role.SCHOOL_ADMIN: UserFactory(username="s1", role=Role.SCHOOL_ADMIN, school=w.S1),
+        Role.COUNTY_OFFICER: UserFactory(username="c1", role=Role.COUNTY_OFFICER, unit=w.C1),
+        Role.PREFECTURE_OFFICER: UserFactory(
+            username="p1", role=Role.PREFECTURE_OFFICER, unit=w.P1
+        ),
+        Role.REGION_OFFICER: UserFactory(username="r", role=Role.REGION_OFFICER, unit=w.R),
+        Role.INSTITUTION_STAFF: UserFactory(
+            username="i1", role=Role.INSTITUTION_STAFF, institution=w.I1
+        ),
+    }
+    w.T1.user = w.users[Role.TEACHER]
+    w.T1.save()
+    w.superuser = UserFactory(username="root", is_superuser=True, is_staff=True)
+    w.nobody = UserFactory(username="nobody")
+    return w
