@@ -1,0 +1,61 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from config.admin import RestrictedAdmin
+
+from .models import AdministrativeUnit, School, TrainingInstitution, User
+
+
+@admin.register(AdministrativeUnit)
+class AdministrativeUnitAdmin(RestrictedAdmin):
+    list_display = ("name", "code", "level", "parent", "certificate_code")
+    list_filter = ("level",)
+    search_fields = ("name", "code")
+    list_select_related = ("parent",)
+    readonly_fields = ("path",)
+    ordering = ("path",)
+
+
+@admin.register(School)
+class SchoolAdmin(RestrictedAdmin):
+    list_display = ("name", "code", "county", "school_type", "ownership", "is_directly_affiliated")
+    list_filter = ("school_type", "ownership", "county__parent")
+    search_fields = ("name", "code", "county__name")
+    list_select_related = ("county",)
+    autocomplete_fields = ("county",)
+
+
+@admin.register(TrainingInstitution)
+class TrainingInstitutionAdmin(RestrictedAdmin):
+    list_display = ("name", "unit", "approval_level", "qualification_status", "qualified_until")
+    list_filter = ("approval_level", "qualification_status")
+    search_fields = ("name", "unit__name")
+    list_select_related = ("unit",)
+    autocomplete_fields = ("unit",)
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin, SimpleHistoryAdmin):
+    list_display = (
+        "username",
+        "get_full_name",
+        "role",
+        "unit",
+        "school",
+        "institution",
+        "is_active",
+    )
+    list_filter = ("role", "is_active", "is_staff")
+    search_fields = ("username", "last_name", "first_name", "phone")
+    list_select_related = ("unit", "school", "institution")
+    autocomplete_fields = ("unit", "school", "institution")
+    fieldsets = (
+        *UserAdmin.fieldsets,
+        (_("所属单位与角色"), {"fields": ("role", "unit", "school", "institution", "phone")}),
+    )
+
+    @admin.display(description=_("姓名"))
+    def get_full_name(self, obj):
+        return obj.get_full_name()

@@ -1,0 +1,114 @@
+"""The one place that decides which rows a user may see or change.
+
+Every model that carries a jurisdiction gets a queryset subclassing `JurisdictionQuerySet` and
+declares a `Scope`: the lookups from that model to what each kind of account acts for. Pages,
+the API, exports, imports, the admin and selectors all call `Model.objects.restrict(user, action)`
+(NetBox's RestrictedQuerySet); nothing else builds a jurisdiction filter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, Self
+
+from django.db import models
+from django.db.models import Q
+
+from .choices import OFFICER_ROLES, Role
+
+if TYPE_CHECKING:
+    from .models import User
+
+NOTHING = Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Lookups from a model to what each kind of account acts for; None: that role sees nothing.
+
+    An empty string means the row itself is the thing ("" as `unit` on AdministrativeUnit,
+    "" as `teacher` on Teacher). `shared_down` makes rows owned by a unit above the user
+    readable (a region-tier project is visible to every school of the region), and rows with
+    no unit at all (national projects) readable by everyone with the permission. `via_many`
+    says a lookup crosses a to-many relation, so rows are matched through a `pk__in` subquery
+    instead of a join that would repeat them.
+    """
+
+    unit: str | None = None
+    school: str | None = None
+    teacher: str | None = None
+    institution: str | None = None
+    shared_down: bool = False
+    via_many: bool = False
+
+
+def _lookup(prefix: str, field: str) -> str:
+    return f"{prefix}__{field}" if prefix else field
+
+
+def permission_for(model: type[models.Model], action: str) -> str:
+    """Return the Django permission name for `action` on `model` ("trainees.view_teacher")."""
+    opts = model._meta
+    return f"{opts.app_label}.{action}_{opts.model_name}"
+
+
+def _ancestor_codes(path: str) -> list[str]:
+    return [code for code in path.split("/") if code]
+
+
+def _shared_from_above(scope: Scope, unit_path: str | None) -> Q:
+    """Rows owned by the user's unit or any unit above it, and rows owned by no unit."""
+    q = Q(**{_lookup(scope.unit, "isnull"): True})
+    if unit_path:
+        q |= Q(**{_lookup(scope.unit, "code__in"): _ancestor_codes(unit_path)})
+    return q
+
+
+def scope_q(user: User, scope: Scope, action: str) -> Q:
+    """Build the filter for `user` on a model with `scope`; the only place one is built."""
+    role = user.role
+    shared = scope.shared_down and action == "view" and scope.unit is not None
+    if role in OFFICER_ROLES:
+        if scope.unit is None or user.unit_id is None:
+            return NOTHING
+        q = Q(**{_lookup(scope.unit, "path__startswith"): user.unit.path})
+        return q | _shared_from_above(scope, user.unit.path) if shared else q
+    if role == Role.SCHOOL_ADMIN:
+        if user.school_id is None:
+            return NOTHING
+        q = Q(**{scope.school: user.school_id}) if scope.school is not None else NOTHING
+        if shared:
+            q |= _shared_from_above(scope, user.school.county.path)
+        return q
+    if role == Role.TEACHER:
+        teacher = getattr(user, "teacher_profile", None)
+        if teacher is None or (scope.teacher is None and not shared):
+            return NOTHING
+        q = Q(**{_lookup(scope.teacher, "user"): user}) if scope.teacher is not None else NOTHING
+        if shared:
+            q |= _shared_from_above(scope, teacher.school.county.path)
+            if scope.school is not None:
+                q |= Q(**{scope.school: teacher.school_id})
+        return q
+    if role == Role.INSTITUTION_STAFF:
+        if scope.institution is None or user.institution_id is None:
+            return NOTHING
+        return Q(**{scope.institution: user.institution_id})
+    return NOTHING
+
+
+class JurisdictionQuerySet(models.QuerySet):
+    """A queryset that knows how to keep only the rows inside a user's jurisdiction."""
+
+    scope: ClassVar[Scope] = Scope()
+
+    def restrict(self, user: User, action: str = "view") -> Self:
+        """Return the rows on which `user` may perform `action` (view/add/change/delete/...)."""
+        if user.is_superuser:
+            return self
+        if not user.is_authenticated or not user.has_perm(permission_for(self.model, action)):
+            return self.none()
+        q = scope_q(user, self.scope, action)
+        if self.scope.via_many:
+            return self.filter(pk__in=self.model._default_manager.filter(q).values("pk"))
+        return self.filter(q)

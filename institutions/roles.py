@@ -1,0 +1,96 @@
+"""Roles as Django groups with model permissions; `restrict()` scopes what each may touch.
+
+A role's permissions say WHAT kind of rows an account may view or change; the jurisdiction
+scope (institutions.jurisdiction) says WHICH rows. The map is declarative and the groups are
+rebuilt after every migrate, so adding a permission here is the whole change.
+"""
+
+from django.db import DEFAULT_DB_ALIAS
+
+from .choices import Role
+
+_VIEW_UNITS = ["institutions.view_administrativeunit", "institutions.view_school"]
+_VIEW_INSTITUTIONS = ["institutions.view_traininginstitution"]
+_OFFICER = [
+    *_VIEW_UNITS,
+    *_VIEW_INSTITUTIONS,
+    "institutions.add_school",
+    "institutions.change_school",
+    "institutions.add_traininginstitution",
+    "institutions.change_traininginstitution",
+    "trainees.view_teacher",
+    "trainees.change_teacher",
+    "trainees.view_national_id",
+    "projects.view_trainingproject",
+    "projects.add_trainingproject",
+    "projects.change_trainingproject",
+    "projects.review_trainingproject",
+    "projects.view_trainingrecord",
+    "projects.approve_trainingrecord",
+    "credits.view_policy",
+    "credits.view_creditledgerentry",
+    "credits.view_cycleprogress",
+    "certificates.view_certificate",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.TEACHER: [
+        "institutions.view_school",
+        *_VIEW_INSTITUTIONS,
+        "trainees.view_teacher",
+        "projects.view_trainingproject",
+        "projects.view_trainingrecord",
+        "credits.view_creditledgerentry",
+        "credits.view_cycleprogress",
+        "certificates.view_certificate",
+    ],
+    Role.SCHOOL_ADMIN: [
+        "institutions.view_school",
+        *_VIEW_INSTITUTIONS,
+        "trainees.view_teacher",
+        "trainees.add_teacher",
+        "trainees.change_teacher",
+        "trainees.view_national_id",
+        "projects.view_trainingproject",
+        "projects.add_trainingproject",
+        "projects.change_trainingproject",
+        "projects.view_trainingrecord",
+        "projects.add_trainingrecord",
+        "projects.change_trainingrecord",
+        "projects.delete_trainingrecord",
+        "projects.declare_trainingrecord",
+        "credits.view_creditledgerentry",
+        "credits.view_cycleprogress",
+        "certificates.view_certificate",
+    ],
+    Role.COUNTY_OFFICER: _OFFICER,
+    Role.PREFECTURE_OFFICER: _OFFICER,
+    Role.REGION_OFFICER: [*_OFFICER, "credits.add_policy", "credits.change_policy"],
+    Role.INSTITUTION_STAFF: [
+        "institutions.view_traininginstitution",
+        "trainees.view_teacher",
+        "projects.view_trainingproject",
+        "projects.view_trainingrecord",
+        "projects.grade_trainingrecord",
+    ],
+}
+
+
+def group_name(role: str) -> str:
+    """Return the name of the Django group that carries `role`'s permissions."""
+    return f"role:{role}"
+
+
+def sync_role_groups(sender=None, using=DEFAULT_DB_ALIAS, apps=None, **kwargs):
+    """Create or update one group per role with exactly the permissions of ROLE_PERMISSIONS."""
+    from django.contrib.auth.models import Group, Permission
+
+    wanted = {perm for perms in ROLE_PERMISSIONS.values() for perm in perms}
+    by_name = {}
+    for perm in Permission.objects.using(using).select_related("content_type"):
+        name = f"{perm.content_type.app_label}.{perm.codename}"
+        if name in wanted:
+            by_name[name] = perm
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.using(using).get_or_create(name=group_name(role))
+        group.permissions.set([by_name[p] for p in perms if p in by_name])
