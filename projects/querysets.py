@@ -1,0 +1,28 @@
+"""Querysets of the projects app: jurisdiction scopes and reusable filters."""
+
+from institutions.jurisdiction import JurisdictionQuerySet, Scope
+
+from .choices import RecordStatus, ReviewStatus
+
+
+class TrainingProjectQuerySet(JurisdictionQuerySet):
+    # A project issued by the region is open to every school below it; changing or reviewing
+    # it stays with the issuing unit and those above (004 五(三) 项目级别以发文单位级别为准).
+    scope = Scope(unit="issuing_unit", school="school", institution="institution", shared_down=True)
+
+    def approved(self):
+        """Return projects the bureau approved; only these earn credits (004 六(二))."""
+        return self.filter(review_status=ReviewStatus.APPROVED)
+
+
+class TrainingRecordQuerySet(JurisdictionQuerySet):
+    scope = Scope(
+        unit="teacher__school__county",
+        school="teacher__school",
+        teacher="teacher",
+        institution="project__institution",
+    )
+
+    def approved(self):
+        """Return records whose credits the bureau recognised."""
+        return self.filter(status=RecordStatus.APPROVED)
