@@ -1,0 +1,1 @@
+"""Models of the credits app; they arrive with the rule engine, ledger and certificates."""
