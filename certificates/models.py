@@ -1,0 +1,1 @@
+"""Models of the certificates app; they arrive with the rule engine, ledger and certificates."""
