@@ -188,7 +188,7 @@ class User(AbstractUser):
         verbose_name = verbose_name_plural = _("用户")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(role__in=[r.value for r in OFFICER_ROLES]) | Q(unit__isnull=False),
+                condition=~Q(role__in=sorted(OFFICER_ROLES)) | Q(unit__isnull=False),
                 name="%(app_label)s_%(class)s_officer_has_unit",
                 violation_error_message=_("教育局账号必须指定所属行政区划。"),
             ),

@@ -57,3 +57,4 @@ class GroupCode(models.TextChoices):
     WEAK_SUBJECT = "weak_subject", _("薄弱学科教师")
     BACKBONE = "backbone", _("骨干教师")
     PRINCIPAL_CERTIFIED = "principal_certified", _("已取得任职资格的校长")
+    DEVELOPMENT_SCHOOL = "development_school", _("教师专业发展学校教师")

@@ -88,7 +88,7 @@ class TeacherGroup(StrEnum):
     The first ten are POLICIES §6. Two more carry §7 readings:
     `principal_certified` (§7.11: a Yicheng principal already 持证上岗 is exempt from
     `principal_qualification`) and `development_school` (§7.9: a teacher of a Shanghai
-    市教师专业发展校, whom Songjiang's 17%/83% split concerns).
+    市教师专业发展校, whom Songjiang's 17%/83% split concerns); `backbone` is a tag schools keep.
     """
 
     NEW_TEACHER = "new_teacher"
@@ -103,6 +103,7 @@ class TeacherGroup(StrEnum):
     WEAK_SUBJECT = "weak_subject"
     PRINCIPAL_CERTIFIED = "principal_certified"
     DEVELOPMENT_SCHOOL = "development_school"
+    BACKBONE = "backbone"  # 骨干教师 (000 四(二)4, 002 三(二)4); no preset row uses it yet
 
 
 class Unit(StrEnum):

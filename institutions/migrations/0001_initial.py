@@ -206,7 +206,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role__in', ['county_officer', 'region_officer', 'prefecture_officer']), _negated=True), ('unit__isnull', False), _connector='OR'), name='institutions_user_officer_has_unit', violation_error_message='教育局账号必须指定所属行政区划。'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role__in', ['county_officer', 'prefecture_officer', 'region_officer']), _negated=True), ('unit__isnull', False), _connector='OR'), name='institutions_user_officer_has_unit', violation_error_message='教育局账号必须指定所属行政区划。'),
         ),
         migrations.AddConstraint(
             model_name='user',
