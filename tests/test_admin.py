@@ -66,3 +66,24 @@ def test_county_officer_cannot_change_a_region_project(client, world, staff_coun
     response = client.get(url)
     assert response.status_code == 200
     assert 'name="_save"' not in response.content.decode()
+
+
+def test_published_policy_is_read_only_and_copies_to_a_draft(client, world):
+    """A policy in use is never edited in place: the admin offers a new version instead."""
+    from credits.models import Policy
+
+    client.force_login(world.superuser)
+    v1 = Policy.objects.get(code="xinjiang-2024", version=1)
+    page = client.get(reverse("admin:credits_policy_change", args=[v1.pk])).content.decode()
+    assert 'name="_save"' not in page
+    response = client.post(
+        reverse("admin:credits_policy_changelist"),
+        {"action": "copy_as_new_version", "_selected_action": [v1.pk]},
+        follow=True,
+    )
+    assert "已创建草稿" in response.content.decode()
+    draft = Policy.objects.get(code="xinjiang-2024", version=2)
+    assert draft.status == "draft"
+    assert draft.requirements.count() == v1.requirements.count()
+    page = client.get(reverse("admin:credits_policy_change", args=[draft.pk])).content.decode()
+    assert 'name="_save"' in page
