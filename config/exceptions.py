@@ -39,6 +39,8 @@ def api_exception_handler(exc, context):
         exc = exceptions.NotFound(_("未找到该记录，或无权查看。"))
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(_("无权执行此操作。"))
+    elif isinstance(exc, exceptions.ParseError):
+        exc = exceptions.ParseError(_("请求体不是有效的 JSON，请检查格式（引号、逗号、括号）。"))
     response = exception_handler(exc, context)
     if response is None:
         return None
@@ -59,8 +61,13 @@ def api_exception_handler(exc, context):
     return response
 
 
-def _jsonable(params: dict) -> dict:
-    return {
-        key: value if isinstance(value, int | float | bool | None) else str(value)
-        for key, value in params.items()
-    }
+def _jsonable(value):
+    """Return `value` with JSON types only: lists stay lists, anything else becomes text."""
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
+        return [_jsonable(item) for item in items]
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return str(value)

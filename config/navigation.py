@@ -21,7 +21,10 @@ def navigation_for(user) -> list[NavItem]:
     """Return the menu entries of `user`'s role, in the order they appear."""
     if not user.is_authenticated:
         return []
-    items = [NavItem(_("首页"), reverse("home"), "home")]
+    items = [
+        NavItem(_("首页"), reverse("home"), "home"),
+        NavItem(_("学分计算器"), reverse("credits:calculator"), "credits:calculator"),
+    ]
     if user.is_staff and (user.is_superuser or user.role in OFFICER_ROLES | {Role.SCHOOL_ADMIN}):
         items.append(NavItem(_("数据管理"), reverse("admin:index"), "admin:index"))
     return items

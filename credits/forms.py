@@ -1,0 +1,48 @@
+"""Shape-only forms of the credits pages; the rule engine does every rule check."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from projects.choices import Category, Grade, Mode, RecordRole, Tier
+from trainees.choices import GroupCode
+
+
+class CalculatorForm(forms.Form):
+    """The teacher part of the credit calculator."""
+
+    policy = forms.ChoiceField(label=_("学分政策"))
+    hired_on = forms.DateField(
+        label=_("入职日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    groups = forms.MultipleChoiceField(
+        label=_("教师群体"),
+        choices=GroupCode.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, policies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["policy"].choices = [(p.code, p.name) for p in policies]
+
+
+class CalculatorRecordForm(forms.Form):
+    """One training record of the calculator; blank rows are ignored."""
+
+    tier = forms.ChoiceField(label=_("项目级别"), choices=Tier.choices, initial=Tier.REGION)
+    mode = forms.ChoiceField(label=_("培训形式"), choices=Mode.choices)
+    category = forms.ChoiceField(label=_("课程类别"), choices=Category.choices)
+    hours = forms.DecimalField(label=_("参训学时"), min_value=0, max_digits=6, decimal_places=1)
+    leave_hours = forms.DecimalField(
+        label=_("请假学时"), min_value=0, max_digits=6, decimal_places=1, initial=0, required=False
+    )
+    grade = forms.ChoiceField(label=_("考核等次"), choices=Grade.choices, initial=Grade.PASS)
+    role = forms.ChoiceField(label=_("参训身份"), choices=RecordRole.choices)
+    date = forms.DateField(label=_("完成日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    approved = forms.BooleanField(label=_("项目已审核"), required=False, initial=True)
+    is_degree = forms.BooleanField(label=_("学历提升"), required=False)
+
+
+CalculatorRecordFormSet = forms.formset_factory(
+    CalculatorRecordForm, extra=0, min_num=1, max_num=50, validate_min=True
+)
