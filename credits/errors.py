@@ -94,3 +94,18 @@ def _display_params(params: dict) -> dict:
     if "record_id" not in shown:
         shown["record_id"] = ""
     return {key: str(value) for key, value in shown.items()}
+
+
+class RecordsNotFound(CreditError):
+    """Some records are not in the user's jurisdiction, or not of the project."""
+
+    code = "records_not_found"
+    message = _("有 %(count)d 条记录不存在、不属于该项目或不在您的管辖范围内。")
+    status = 404
+
+
+class RecordsLocked(CreditError):
+    """Approved records are frozen: their credits are in the ledger."""
+
+    code = "records_locked"
+    message = _("有 %(count)d 条记录已认定学分，不能再修改考核等次。")

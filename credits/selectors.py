@@ -34,7 +34,10 @@ def active_policy(code: str) -> Policy:
 
 
 def policy_for_county(county) -> Policy:
-    """Return the active policy whose region code prefix is the longest match for `county`."""
+    """Return the active policy whose region code prefix is the longest match for `county`.
+
+    Any administrative unit works: a prefecture or region code is matched the same way.
+    """
     policy = (
         published_policies()
         .alias(county_code=Value(county.code, output_field=CharField()))

@@ -9,16 +9,20 @@ from .serialization import parse_word
 from .types import Grade, PolicySpec
 
 
-def check_grade_quota(spec: PolicySpec, grades: Iterable[Grade | str]) -> None:
+def check_grade_quota(
+    spec: PolicySpec, grades: Iterable[Grade | str], *, participants: int | None = None
+) -> None:
     """Raise `grade_quota_exceeded` when one project's trainee grades break a quota.
 
     `grades` are the grades of every assessed trainee of one project (lead instructors
     are not graded). 004 五(二)2 原则上，良好以上的不超过30%，其中，优秀的不超过15%:
     a count is allowed while count × 100 ≤ total × limit, so `allowed` is the floor of
     total × limit ÷ 100. Quotas are checked in spec order; the first broken one raises.
+    `participants` is the project's number of trainees (参训人数) when not all are graded yet,
+    so grades can be entered in several sittings against the same base.
     """
     graded = [parse_word(g, Grade, "grade") for g in grades]
-    total = len(graded)
+    total = max(len(graded), participants or 0)
     for quota in spec.grade_quotas:
         count = sum(1 for grade in graded if grade in quota.grades)
         if count * 100 > total * quota.limit_percent:

@@ -66,3 +66,13 @@ def test_quota_accepts_grade_words_and_rejects_unknown_ones():
 def test_policy_without_quotas_allows_any_grades():
     """Tianjin prints no grade quota (000 四(五)1)."""
     check_grade_quota(get_preset("tianjin-binhai-6"), grades(10, 0, 0))
+
+
+def test_participants_set_the_base_while_grades_are_entered_in_sittings():
+    """6 good of 20 trainees is 30% even when only those 6 are graded yet (004 五(二)2)."""
+    spec = get_preset("xinjiang-2024")
+    check_grade_quota(spec, ["good"] * 6, participants=20)
+    with pytest.raises(RuleError) as excinfo:
+        check_grade_quota(spec, ["good"] * 7, participants=20)
+    assert excinfo.value.params["total"] == 20
+    assert excinfo.value.params["allowed"] == 6
