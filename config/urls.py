@@ -20,4 +20,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("credits/", include("credits.urls")),
+    path("records/import/", include("credits.import_urls")),
+    path("", include("certificates.urls")),
 ]
