@@ -16,6 +16,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 from stdnum.cn import ric
 
+from credits.services import post_ledger_entries
 from institutions.choices import ApprovalLevel, Ownership, Role, SchoolType, UnitLevel
 from institutions.models import AdministrativeUnit, School, TrainingInstitution, User
 from institutions.services import create_account, load_administrative_units
@@ -496,7 +497,13 @@ class _Builder:
                     continue
                 records.append(self._record(teacher, project, today))
         self._grade(records)
-        bulk_create_with_history(records, TrainingRecord, batch_size=2000, default_user=admin)
+        records = bulk_create_with_history(
+            records, TrainingRecord, batch_size=2000, default_user=admin
+        )
+        # Approved demo records carry their credits in the ledger, as the approval service
+        # would have posted them (004 五(三) 学分认定).
+        approved = [r for r in records if r.status == RecordStatus.APPROVED]
+        post_ledger_entries(records=approved, by=admin)
 
     def _record(self, teacher, project, today) -> TrainingRecord:
         rng = self.rng
@@ -543,6 +550,10 @@ class _Builder:
                     record.grade = Grade.GOOD
                 elif rng.random() < 0.02:
                     record.grade = Grade.FAIL
+                    if record.status == RecordStatus.APPROVED:
+                        # 004 五(二)1 考核不合格的，不予登记学分: the county sends it back.
+                        record.status = RecordStatus.REJECTED
+                        record.reject_reason = "考核不合格，不予登记学分。"
                 else:
                     record.grade = Grade.PASS
 

@@ -1,4 +1,4 @@
-"""The navigation each role sees; pages register here as they are built."""
+"""The navigation each role sees, derived from what its role may do."""
 
 from __future__ import annotations
 
@@ -7,7 +7,11 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from credits.models import CreditLedgerEntry
 from institutions.choices import OFFICER_ROLES, Role
+from projects.models import TrainingProject, TrainingRecord
+
+from .permissions import can
 
 
 @dataclass(frozen=True)
@@ -21,10 +25,33 @@ def navigation_for(user) -> list[NavItem]:
     """Return the menu entries of `user`'s role, in the order they appear."""
     if not user.is_authenticated:
         return []
-    items = [
-        NavItem(_("首页"), reverse("home"), "home"),
-        NavItem(_("学分计算器"), reverse("credits:calculator"), "credits:calculator"),
+    entries = [("home", _("首页"), True)]
+    if user.role == Role.TEACHER:
+        entries.append(("credits:ledger", _("我的学分"), True))
+    entries += [
+        ("credits:approval_queue", _("学分认定"), can(user, TrainingRecord, "approve")),
+        ("projects:review_queue", _("项目审核"), can(user, TrainingProject, "review")),
+        (
+            "credits:record_list",
+            _("培训记录"),
+            user.role != Role.TEACHER and can(user, TrainingRecord, "view"),
+        ),
+        (
+            "projects:project_list",
+            _("培训项目"),
+            user.role != Role.TEACHER and can(user, TrainingProject, "view"),
+        ),
+        (
+            "credits:ledger",
+            _("学分台账"),
+            user.role != Role.TEACHER and can(user, CreditLedgerEntry, "view"),
+        ),
+        ("credits:calculator", _("学分计算器"), True),
+        (
+            "admin:index",
+            _("数据管理"),
+            user.is_staff
+            and (user.is_superuser or user.role in OFFICER_ROLES | {Role.SCHOOL_ADMIN}),
+        ),
     ]
-    if user.is_staff and (user.is_superuser or user.role in OFFICER_ROLES | {Role.SCHOOL_ADMIN}):
-        items.append(NavItem(_("数据管理"), reverse("admin:index"), "admin:index"))
-    return items
+    return [NavItem(label, reverse(name), name) for name, label, shown in entries if shown]

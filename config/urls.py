@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("credits/", include("credits.urls")),
+    path("projects/", include("projects.urls")),
     path("records/import/", include("credits.import_urls")),
     path("", include("certificates.urls")),
 ]

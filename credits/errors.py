@@ -109,3 +109,33 @@ class RecordsLocked(CreditError):
 
     code = "records_locked"
     message = _("有 %(count)d 条记录已认定学分，不能再修改考核等次。")
+
+
+class RecordsNotEditable(CreditError):
+    """Declared or approved records are not changed by the school."""
+
+    code = "records_not_editable"
+    message = _("有 %(count)d 条记录已申报或已认定，不能修改；如需更正请联系县级教育局退回。")
+
+
+class RecordsNotDeclarable(CreditError):
+    """Only complete draft or rejected records are declared."""
+
+    code = "records_not_declarable"
+    message = _("有 %(count)d 条记录不能申报：只能申报待申报或已退回的记录，且须已录入考核等次。")
+
+
+class RecordsNotApprovable(CreditError):
+    """Only declared records of approved projects with a grade are approved."""
+
+    code = "records_not_approvable"
+    message = _(
+        "有 %(count)d 条记录不能认定：记录须为已申报待审核状态、项目须已审核通过、须已录入考核等次。"
+    )
+
+
+class ReasonRequired(CreditError):
+    """Sending records back needs a reason the school can act on."""
+
+    code = "reason_required"
+    message = _("请填写退回原因，学校会据此修改后重新申报。")

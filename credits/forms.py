@@ -46,3 +46,71 @@ class CalculatorRecordForm(forms.Form):
 CalculatorRecordFormSet = forms.formset_factory(
     CalculatorRecordForm, extra=0, min_num=1, max_num=50, validate_min=True
 )
+
+
+class TrainingRecordForm(forms.Form):
+    """A school admin's registration of one training record (shape only)."""
+
+    teacher = forms.ModelChoiceField(label=_("教师"), queryset=None)
+    project = forms.ModelChoiceField(label=_("培训项目（已审核通过）"), queryset=None)
+    hours = forms.DecimalField(label=_("参训学时"), min_value=0, max_digits=6, decimal_places=1)
+    leave_hours = forms.DecimalField(
+        label=_("请假学时"), min_value=0, max_digits=6, decimal_places=1, initial=0
+    )
+    grade = forms.ChoiceField(
+        label=_("考核等次"),
+        choices=[("", _("尚未考核")), *Grade.choices],
+        required=False,
+    )
+    role = forms.ChoiceField(label=_("参训身份"), choices=RecordRole.choices)
+    completed_on = forms.DateField(
+        label=_("完成日期"),
+        required=False,
+        help_text=_("不填则按项目结束日期"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, teachers, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["teacher"].queryset = teachers
+        self.fields["project"].queryset = projects
+
+
+class TrainingRecordEditForm(forms.Form):
+    """The values a school may correct on a draft or returned record."""
+
+    hours = forms.DecimalField(label=_("参训学时"), min_value=0, max_digits=6, decimal_places=1)
+    leave_hours = forms.DecimalField(
+        label=_("请假学时"), min_value=0, max_digits=6, decimal_places=1
+    )
+    grade = forms.ChoiceField(
+        label=_("考核等次"), choices=[("", _("尚未考核")), *Grade.choices], required=False
+    )
+    role = forms.ChoiceField(label=_("参训身份"), choices=RecordRole.choices)
+    completed_on = forms.DateField(
+        label=_("完成日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class RecordSelectionForm(forms.Form):
+    """The records ticked on a list page, and the reason when sending them back."""
+
+    record_ids = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=True)
+    reason = forms.CharField(label=_("退回原因"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any ids are accepted here; the service finds them through restrict() or refuses.
+        self.fields["record_ids"].valid_value = lambda value: True
+        self.fields["record_ids"].error_messages["required"] = _("请先勾选记录。")
+
+
+class EnrolmentForm(forms.Form):
+    """Teachers enrolled in a school-based course."""
+
+    teacher_ids = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["teacher_ids"].valid_value = lambda value: True
+        self.fields["teacher_ids"].error_messages["required"] = _("请先勾选教师。")

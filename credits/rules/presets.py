@@ -209,11 +209,22 @@ XINJIANG_2024 = PolicySpec(
     degree_mode=Mode.CENTRALIZED,
     is_degree_bonus=False,  # POLICIES §7.7 不计奖励
     grade_quotas=(
-        # 004 五(二)2 原则上，良好以上的不超过30%，其中，优秀的不超过15%
+        # 004 五(二)2 原则上，良好以上的不超过30%，其中，优秀的不超过15%; 原则上 leaves classes
+        # under 10 trainees to the institution (our reading, docs/decisions.md).
         GradeQuota(
-            Grade.GOOD, frozenset({Grade.GOOD, Grade.EXCELLENT}), Decimal("30"), "004 五(二)2"
+            Grade.GOOD,
+            frozenset({Grade.GOOD, Grade.EXCELLENT}),
+            Decimal("30"),
+            "004 五(二)2",
+            min_participants=10,
         ),
-        GradeQuota(Grade.EXCELLENT, frozenset({Grade.EXCELLENT}), Decimal("15"), "004 五(二)2"),
+        GradeQuota(
+            Grade.EXCELLENT,
+            frozenset({Grade.EXCELLENT}),
+            Decimal("15"),
+            "004 五(二)2",
+            min_participants=10,
+        ),
     ),
 )
 

@@ -24,6 +24,8 @@ def check_grade_quota(
     graded = [parse_word(g, Grade, "grade") for g in grades]
     total = max(len(graded), participants or 0)
     for quota in spec.grade_quotas:
+        if total < quota.min_participants:
+            continue  # 原则上: small classes are left to the institution
         count = sum(1 for grade in graded if grade in quota.grades)
         if count * 100 > total * quota.limit_percent:
             raise RuleError(

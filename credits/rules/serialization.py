@@ -112,6 +112,7 @@ def spec_to_dict(spec: PolicySpec) -> dict[str, Any]:
                 "grades": _words(q.grades),
                 "limit_percent": str(q.limit_percent),
                 "source": q.source,
+                "min_participants": q.min_participants,
             }
             for q in spec.grade_quotas
         ],
@@ -156,6 +157,9 @@ class _Reader:
     def optional_text(self, key: str) -> str | None:
         value = self.raw(key, None)
         return None if value is None else self.text(key)
+
+    def has(self, key: str) -> bool:
+        return key in self.data
 
     def integer(self, key: str) -> int:
         value = self.raw(key)
@@ -352,6 +356,7 @@ def spec_from_dict(data: Mapping[str, Any]) -> PolicySpec:
                 grades=q.words("grades", Grade),
                 limit_percent=q.decimal("limit_percent"),
                 source=q.text("source"),
+                min_participants=q.integer("min_participants") if q.has("min_participants") else 0,
             )
             for q in (
                 _Reader(item, f"grade_quotas.{i}")

@@ -196,12 +196,18 @@ class NewTeacherRule:
 
 @dataclass(frozen=True)
 class GradeQuota:
-    """At most `limit_percent` of one project's trainees may hold any of `grades`."""
+    """At most `limit_percent` of one project's trainees may hold any of `grades`.
+
+    `min_participants`: the quota holds for projects of at least that many trainees. The
+    document says 原则上 (in principle); in a class of five no one could be 优秀 under a strict
+    15%, so small classes are left to the institution (our reading, docs/decisions.md).
+    """
 
     grade: Grade
     grades: frozenset[Grade]
     limit_percent: Decimal
     source: str
+    min_participants: int = 0
 
 
 @dataclass(frozen=True)

@@ -76,3 +76,12 @@ def test_participants_set_the_base_while_grades_are_entered_in_sittings():
         check_grade_quota(spec, ["good"] * 7, participants=20)
     assert excinfo.value.params["total"] == 20
     assert excinfo.value.params["allowed"] == 6
+
+
+def test_classes_under_ten_are_left_to_the_institution():
+    """原则上 (004 五(二)2): 1 excellent of 5 passes; 2 excellent of 10 (20%) does not."""
+    spec = get_preset("xinjiang-2024")
+    check_grade_quota(spec, ["excellent", "pass", "pass", "pass", "pass"])
+    with pytest.raises(RuleError) as excinfo:
+        check_grade_quota(spec, ["excellent"] * 2 + ["pass"] * 8)
+    assert excinfo.value.params["allowed"] == 1

@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from projects.choices import Category, Mode, Tier
 
-from .choices import (
+from ..choices import (
     BONUS_APPLIES_TO,
     PolicyStatus,
     PolicyUnit,

@@ -1,0 +1,7 @@
+"""Querysets of the credits app: jurisdiction scopes and reusable filters."""
+
+from institutions.jurisdiction import JurisdictionQuerySet, Scope
+
+
+class CreditLedgerEntryQuerySet(JurisdictionQuerySet):
+    scope = Scope(unit="teacher__school__county", school="teacher__school", teacher="teacher")

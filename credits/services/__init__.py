@@ -1,0 +1,40 @@
+"""Writes of the credits app, one module per sub-domain, re-exported here."""
+
+from .approval import (
+    ApprovalResult,
+    approve_records,
+    post_ledger_entries,
+    reject_records,
+    withdraw_credits,
+)
+from .grading import check_project_quota, enter_grades
+from .policies import (
+    create_policy_version,
+    publish_policy,
+    simulate_credits,
+    store_policy,
+)
+from .registration import (
+    declare_records,
+    enrol_teachers,
+    register_training_record,
+    update_training_record,
+)
+
+__all__ = [
+    "ApprovalResult",
+    "approve_records",
+    "check_project_quota",
+    "create_policy_version",
+    "declare_records",
+    "enrol_teachers",
+    "enter_grades",
+    "post_ledger_entries",
+    "publish_policy",
+    "register_training_record",
+    "reject_records",
+    "simulate_credits",
+    "store_policy",
+    "update_training_record",
+    "withdraw_credits",
+]
