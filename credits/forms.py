@@ -12,7 +12,9 @@ class CalculatorForm(forms.Form):
 
     policy = forms.ChoiceField(label=_("学分政策"))
     hired_on = forms.DateField(
-        label=_("入职日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("入职日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     groups = forms.MultipleChoiceField(
         label=_("教师群体"),
@@ -38,7 +40,9 @@ class CalculatorRecordForm(forms.Form):
     )
     grade = forms.ChoiceField(label=_("考核等次"), choices=Grade.choices, initial=Grade.PASS)
     role = forms.ChoiceField(label=_("参训身份"), choices=RecordRole.choices)
-    date = forms.DateField(label=_("完成日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("完成日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     approved = forms.BooleanField(label=_("项目已审核"), required=False, initial=True)
     is_degree = forms.BooleanField(label=_("学历提升"), required=False)
 
@@ -67,7 +71,7 @@ class TrainingRecordForm(forms.Form):
         label=_("完成日期"),
         required=False,
         help_text=_("不填则按项目结束日期"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, teachers, projects, **kwargs):
@@ -88,7 +92,7 @@ class TrainingRecordEditForm(forms.Form):
     )
     role = forms.ChoiceField(label=_("参训身份"), choices=RecordRole.choices)
     completed_on = forms.DateField(
-        label=_("完成日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("完成日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
 

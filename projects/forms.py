@@ -9,8 +9,12 @@ class SchoolBasedCourseForm(forms.Form):
 
     name = forms.CharField(label=_("课程名称"), max_length=200)
     hours = forms.DecimalField(label=_("学时"), min_value=1, max_digits=6, decimal_places=1)
-    starts_on = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(
+        label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    ends_on = forms.DateField(
+        label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class ProjectDecisionForm(forms.Form):
