@@ -1,5 +1,8 @@
 """Shape-only forms of the credits pages; the rule engine does every rule check."""
 
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -118,3 +121,38 @@ class EnrolmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["teacher_ids"].valid_value = lambda value: True
         self.fields["teacher_ids"].error_messages["required"] = _("请先勾选教师。")
+
+
+def results_from_post(data, records) -> tuple[dict, list[str]]:
+    """Read the per-trainee hours, leave and grade inputs of the results page.
+
+    Returns the results by record id for the records whose inputs were sent, and the
+    Chinese messages of inputs that are not numbers or grades.
+    """
+    from credits.services import TraineeResult
+
+    grades = set(Grade.values) | {""}
+    results, errors = {}, []
+    for record in records:
+        if f"grade-{record.pk}" not in data:
+            continue
+        grade = data.get(f"grade-{record.pk}", "")
+        values = {}
+        for field, label in (("hours", _("参训学时")), ("leave_hours", _("请假学时"))):
+            text = data.get(f"{field}-{record.pk}", "").strip()
+            try:
+                values[field] = Decimal(normalize_number(text)) if text else None
+            except InvalidOperation:
+                errors.append(
+                    _("%(name)s 的%(label)s“%(value)s”不是数字。")
+                    % {"name": record.teacher.name, "label": label, "value": text}
+                )
+        if grade not in grades:
+            errors.append(_("%(name)s 的考核等次无效。") % {"name": record.teacher.name})
+        results[record.pk] = TraineeResult(grade=grade, **values)
+    return results, errors
+
+
+def normalize_number(text: str) -> str:
+    """Fold full-width digits and points typed with a Chinese input method."""
+    return unicodedata.normalize("NFKC", text).replace("。", ".")

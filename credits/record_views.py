@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from config.exceptions import DomainError
 from config.permissions import can, requires
 from institutions.models import School
+from projects.choices import Grade
 from projects.filtersets import TrainingRecordFilterSet
 from projects.models import TrainingProject, TrainingRecord
 from trainees.models import Teacher
@@ -23,6 +24,7 @@ from .forms import (
     RecordSelectionForm,
     TrainingRecordEditForm,
     TrainingRecordForm,
+    results_from_post,
 )
 from .models import CreditLedgerEntry
 from .selectors import (
@@ -36,6 +38,7 @@ from .services import (
     approve_records,
     declare_records,
     enrol_teachers,
+    enter_results,
     register_training_record,
     reject_records,
     update_training_record,
@@ -268,4 +271,42 @@ def _record_or_404(user, action, pk) -> TrainingRecord:
 def _reachable(user, action, pk) -> bool:
     return can(user, TrainingRecord, action) and (
         TrainingRecord.objects.restrict(user, action).filter(pk=pk).exists()
+    )
+
+
+@requires(TrainingRecord, "grade")
+def project_results(request, project_pk):
+    """A training institution enters attended hours, leave and grades of a project's trainees."""
+    project = TrainingProject.objects.restrict(request.user, "view").filter(pk=project_pk).first()
+    if project is None:
+        raise Http404
+    records = list(
+        TrainingRecord.objects.restrict(request.user, "grade")
+        .filter(project=project)
+        .select_related("teacher__school")
+        .order_by("teacher__school__name", "teacher__name", "pk")
+    )
+    errors = []
+    if request.method == "POST":
+        results, errors = results_from_post(request.POST, records)
+        if not errors:
+            try:
+                count = enter_results(project=project, results=results, by=request.user)
+            except DomainError as exc:
+                errors.append(str(exc))
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+            else:
+                messages.success(request, _("已保存 %(n)d 位学员的成绩。") % {"n": count})
+                return redirect("credits:project_results", project_pk=project.pk)
+    return render(
+        request,
+        "credits/project_results.html",
+        {
+            "project": project,
+            "records": records,
+            "errors": errors,
+            "grades": Grade.choices,
+            "title": _("录入成绩"),
+        },
     )

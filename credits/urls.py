@@ -15,4 +15,7 @@ urlpatterns = [
     path("approvals/decide/", record_views.records_decide, name="records_decide"),
     path("ledger/", record_views.ledger, name="ledger"),
     path("projects/<int:project_pk>/enrol/", record_views.project_enrol, name="project_enrol"),
+    path(
+        "projects/<int:project_pk>/results/", record_views.project_results, name="project_results"
+    ),
 ]

@@ -64,11 +64,17 @@ def project_detail(request, pk):
     if can_enrol:
         enrolled = set(project.records.values_list("teacher_id", flat=True))
         teachers = Teacher.objects.restrict(request.user, "change").active().order_by("name")
+    can_enter_results = (
+        project.institution_id is not None
+        and project.institution_id == request.user.institution_id
+        and can(request.user, TrainingRecord, "grade")
+    )
     return render(
         request,
         "projects/project_detail.html",
         {
             "project": project,
+            "can_enter_results": can_enter_results,
             "can_enrol": can_enrol,
             "teachers": teachers,
             "enrolled": enrolled or set(),

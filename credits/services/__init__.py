@@ -7,7 +7,7 @@ from .approval import (
     reject_records,
     withdraw_credits,
 )
-from .grading import check_project_quota, enter_grades
+from .grading import TraineeResult, check_project_quota, enter_grades, enter_results
 from .policies import (
     create_policy_version,
     publish_policy,
@@ -23,12 +23,14 @@ from .registration import (
 
 __all__ = [
     "ApprovalResult",
+    "TraineeResult",
     "approve_records",
     "check_project_quota",
     "create_policy_version",
     "declare_records",
     "enrol_teachers",
     "enter_grades",
+    "enter_results",
     "post_ledger_entries",
     "publish_policy",
     "register_training_record",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,34 +18,64 @@ from ..errors import CreditRuleError, RecordsLocked, RecordsNotFound
 from ..selectors import policy_for_county, policy_spec
 
 
-@transaction.atomic
-def enter_grades(*, project: TrainingProject, grades: Mapping[int, str], by) -> int:
-    """Set the assessment grades of a project's trainees, within the policy's grade quotas.
+@dataclass(frozen=True)
+class TraineeResult:
+    """What a training institution enters for one trainee: attended hours, leave and grade."""
 
-    004 五(三) 考核等次由承训院校确定; 004 五(二)2 良好以上不超过30%，优秀不超过15%. The quota
-    is checked over every graded trainee of the project after the change, so entering grades
-    in several sittings cannot get round it. Nothing is written when a quota would break.
-    Returns the number of records graded.
+    grade: str
+    hours: Decimal | None = None
+    leave_hours: Decimal | None = None
+
+
+@transaction.atomic
+def enter_results(*, project: TrainingProject, results: Mapping[int, TraineeResult], by) -> int:
+    """Enter attended hours, leave and grades of a project's trainees (承训单位录入).
+
+    004 五(三) 学时由发文单位确定（培训中请假的需扣除），考核等次由承训院校确定; 004 五(二)2
+    良好以上不超过30%，优秀不超过15%. The quota is checked over every trainee of the project
+    after the change; nothing is written when a quota or a record constraint would break.
+    Returns the number of records changed.
     """
     records = list(
         TrainingRecord.objects.restrict(by, "grade")
-        .filter(project=project, pk__in=list(grades))
+        .filter(project=project, pk__in=list(results))
         .select_related("teacher__school__county")
         .select_for_update(of=("self",))
         .order_by("pk")
     )
-    if len(records) != len(set(grades)):
-        raise RecordsNotFound(count=len(set(grades)) - len(records))
+    if len(records) != len(set(results)):
+        raise RecordsNotFound(count=len(set(results)) - len(records))
     locked = [r for r in records if r.status == RecordStatus.APPROVED]
     if locked:
         raise RecordsLocked(count=len(locked))
     now = timezone.now()
     for record in records:
-        record.grade = grades[record.pk]
+        result = results[record.pk]
+        record.grade = result.grade
+        if result.hours is not None:
+            record.hours = result.hours
+        if result.leave_hours is not None:
+            record.leave_hours = result.leave_hours
         record.updated_at = now
+        record.full_clean(validate_unique=False)
     check_project_quota(project=project, changed=records)
-    bulk_update_with_history(records, TrainingRecord, ["grade", "updated_at"], default_user=by)
+    bulk_update_with_history(
+        records,
+        TrainingRecord,
+        ["grade", "hours", "leave_hours", "updated_at"],
+        default_user=by,
+        default_change_reason="承训单位录入成绩",
+    )
     return len(records)
+
+
+def enter_grades(*, project: TrainingProject, grades: Mapping[int, str], by) -> int:
+    """Enter only the grades of a project's trainees; see `enter_results`."""
+    return enter_results(
+        project=project,
+        results={pk: TraineeResult(grade=grade) for pk, grade in grades.items()},
+        by=by,
+    )
 
 
 def check_project_quota(*, project: TrainingProject, changed: list[TrainingRecord]) -> None:

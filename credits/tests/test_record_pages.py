@@ -200,3 +200,59 @@ def test_list_pages_keep_a_constant_number_of_queries(client, world, role, url_n
     if url_name == "credits:ledger":
         approve_records(by=officer, record_ids=[r.pk for r in rows])
     assert _queries(client, url) == few
+
+
+def test_institution_enters_hours_leave_and_grades(client, world):
+    """The training institution records attendance and grades for its project's trainees."""
+    _login(client, world, Role.INSTITUTION_STAFF)
+    url = reverse("credits:project_results", args=[world.proj1.pk])
+    page = client.get(url).content.decode()
+    assert "张一" in page
+    assert "李三" in page  # rec5: a teacher of another county on this institution's project
+    response = client.post(
+        url,
+        {
+            f"hours-{world.rec1.pk}": "３２",
+            f"leave_hours-{world.rec1.pk}": "4",
+            f"grade-{world.rec1.pk}": "good",
+        },
+    )
+    assert response.status_code == 302
+    world.rec1.refresh_from_db()
+    assert (world.rec1.hours, world.rec1.leave_hours, world.rec1.grade) == (
+        Decimal(32),
+        Decimal(4),
+        "good",
+    )
+    assert world.rec1.history.latest().history_user == world.users[Role.INSTITUTION_STAFF]
+
+
+def test_institution_input_errors_are_explained_and_nothing_is_saved(client, world):
+    """Leave above hours and a non-number are refused in Chinese; nothing changes."""
+    _login(client, world, Role.INSTITUTION_STAFF)
+    url = reverse("credits:project_results", args=[world.proj1.pk])
+    bad_number = client.post(
+        url, {f"hours-{world.rec1.pk}": "四十", f"grade-{world.rec1.pk}": "pass"}
+    ).content.decode()
+    assert "不是数字" in bad_number
+    too_much_leave = client.post(
+        url,
+        {
+            f"hours-{world.rec1.pk}": "8",
+            f"leave_hours-{world.rec1.pk}": "9",
+            f"grade-{world.rec1.pk}": "pass",
+        },
+    ).content.decode()
+    assert "请假学时不能超过参训学时" in too_much_leave
+    world.rec1.refresh_from_db()
+    assert world.rec1.hours == Decimal(40)
+
+
+def test_other_institutions_project_results_are_out_of_reach(client, world):
+    """Institution staff cannot open or post results for another institution's project."""
+    _login(client, world, Role.INSTITUTION_STAFF)
+    url = reverse("credits:project_results", args=[world.proj3.pk])
+    assert client.get(url).status_code == 404
+    client.post(url, {f"grade-{world.rec3.pk}": "excellent"})
+    world.rec3.refresh_from_db()
+    assert world.rec3.grade == "pass"
