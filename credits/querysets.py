@@ -5,3 +5,11 @@ from institutions.jurisdiction import JurisdictionQuerySet, Scope
 
 class CreditLedgerEntryQuerySet(JurisdictionQuerySet):
     scope = Scope(unit="teacher__school__county", school="teacher__school", teacher="teacher")
+
+
+class CycleProgressQuerySet(JurisdictionQuerySet):
+    scope = Scope(unit="teacher__school__county", school="teacher__school", teacher="teacher")
+
+
+class CountySummaryQuerySet(JurisdictionQuerySet):
+    scope = Scope(unit="county")

@@ -30,6 +30,8 @@ _OFFICER = [
     "credits.view_policy",
     "credits.view_creditledgerentry",
     "credits.view_cycleprogress",
+    "credits.view_schoolyearprogress",
+    "credits.view_countysummary",
     "certificates.view_certificate",
 ]
 
@@ -42,6 +44,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "projects.view_trainingrecord",
         "credits.view_creditledgerentry",
         "credits.view_cycleprogress",
+        "credits.view_schoolyearprogress",
         "certificates.view_certificate",
     ],
     Role.SCHOOL_ADMIN: [
@@ -61,6 +64,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "projects.declare_trainingrecord",
         "credits.view_creditledgerentry",
         "credits.view_cycleprogress",
+        "credits.view_schoolyearprogress",
         "certificates.view_certificate",
     ],
     Role.COUNTY_OFFICER: _OFFICER,

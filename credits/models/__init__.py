@@ -2,5 +2,16 @@
 
 from .ledger import CreditLedgerEntry, EntryType
 from .policies import Policy, PolicyBonusRate, PolicyRequirement
+from .progress import CountySummary, CycleProgress, ProgressStatus, SchoolYearProgress
 
-__all__ = ["CreditLedgerEntry", "EntryType", "Policy", "PolicyBonusRate", "PolicyRequirement"]
+__all__ = [
+    "CountySummary",
+    "CreditLedgerEntry",
+    "CycleProgress",
+    "EntryType",
+    "Policy",
+    "PolicyBonusRate",
+    "PolicyRequirement",
+    "ProgressStatus",
+    "SchoolYearProgress",
+]
