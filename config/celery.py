@@ -3,9 +3,21 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("xuefentong")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# django-celery-beat's DatabaseScheduler copies these into its PeriodicTask table, where
+# officers see and change them in the admin.
+app.conf.beat_schedule = {
+    # Every night at 02:00 Beijing time: recompute every teacher's progress, list anomalies,
+    # allocate certificate numbers and issue certificates for newly complete cycles.
+    "nightly-cycle-audit": {
+        "task": "certificates.tasks.run_nightly_audit",
+        "schedule": crontab(hour=2, minute=0),
+    },
+}

@@ -24,11 +24,20 @@ from .selectors import PolicyCache, credit_previews, teacher_profile
 ZERO = Decimal(0)
 
 
-def ledger_sums(spec: rules.PolicySpec, teacher_ids, as_of: datetime.date):
-    """Return {teacher_id: {(school_year, Category): credits}} counted in the cycle up to as_of."""
+def _teachers_q(teachers) -> Q:
+    """Filter ledger rows by a list of teacher ids or a Q on the teacher (a whole county)."""
+    return teachers if isinstance(teachers, Q) else Q(teacher_id__in=list(teachers))
+
+
+def ledger_sums(spec: rules.PolicySpec, teachers, as_of: datetime.date):
+    """Return {teacher_id: {(school_year, Category): credits}} counted in the cycle up to as_of.
+
+    One GROUP BY over the ledger; `teachers` is a list of ids or a Q such as
+    Q(teacher__school__county=county).
+    """
     rows = (
         CreditLedgerEntry.objects.filter(
-            teacher_id__in=teacher_ids,
+            _teachers_q(teachers),
             occurred_on__gte=spec.cycle_start,
             occurred_on__lte=min(spec.cycle_end, as_of),
         )
@@ -43,12 +52,11 @@ def ledger_sums(spec: rules.PolicySpec, teacher_ids, as_of: datetime.date):
     return sums
 
 
-def deadline_sums(spec: rules.PolicySpec, teacher_ids, as_of: datetime.date):
+def deadline_sums(spec: rules.PolicySpec, teachers, teacher_ids, as_of: datetime.date):
     """Return {teacher_id: {row key: credits}} for rows that count only up to a date."""
     result: dict[int, dict[str, Decimal]] = defaultdict(dict)
     for row in rules.deadline_rows(spec):
-        filters = Q(
-            teacher_id__in=teacher_ids,
+        filters = _teachers_q(teachers) & Q(
             occurred_on__gte=spec.cycle_start,
             occurred_on__lte=min(row.counted_until, as_of),
         )

@@ -13,3 +13,7 @@ class CycleProgressQuerySet(JurisdictionQuerySet):
 
 class CountySummaryQuerySet(JurisdictionQuerySet):
     scope = Scope(unit="county")
+
+
+class AuditAnomalyQuerySet(JurisdictionQuerySet):
+    scope = Scope(unit="county", school="teacher__school")

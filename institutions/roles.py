@@ -32,6 +32,8 @@ _OFFICER = [
     "credits.view_cycleprogress",
     "credits.view_schoolyearprogress",
     "credits.view_countysummary",
+    "credits.view_auditanomaly",
+    "credits.change_auditanomaly",
     "certificates.view_certificate",
 ]
 

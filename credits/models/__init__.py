@@ -1,10 +1,14 @@
 """Models of the credits app: policies and the credit ledger."""
 
+from .audit import AnomalyKind, AuditAnomaly, AuditRun
 from .ledger import CreditLedgerEntry, EntryType
 from .policies import Policy, PolicyBonusRate, PolicyRequirement
 from .progress import CountySummary, CycleProgress, ProgressStatus, SchoolYearProgress
 
 __all__ = [
+    "AnomalyKind",
+    "AuditAnomaly",
+    "AuditRun",
     "CountySummary",
     "CreditLedgerEntry",
     "CycleProgress",

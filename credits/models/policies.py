@@ -86,6 +86,13 @@ class Policy(models.Model):
     new_teacher_per_year_row = models.CharField(_("折算依据的学年要求"), max_length=40, blank=True)
     new_teacher_cap_row = models.CharField(_("折算上限的周期要求"), max_length=40, blank=True)
     new_teacher_source = models.CharField(_("新任教师规则依据"), max_length=100, blank=True)
+    audit_max_hours_per_day = models.DecimalField(
+        _("集中培训每日学时上限"),
+        max_digits=4,
+        decimal_places=1,
+        default=8,
+        help_text=_("夜间核查据此发现一天内登记学时过多的记录。"),
+    )
     categories = models.JSONField(_("适用课程类别"), default=list)
     tier_labels = models.JSONField(_("项目级别名称"), default=dict)
     offsets = models.JSONField(_("折抵规则"), default=list, blank=True)

@@ -7,6 +7,7 @@ from .approval import (
     reject_records,
     withdraw_credits,
 )
+from .audit import CountyAudit, progress_status, recompute_county_progress
 from .grading import TraineeResult, check_project_quota, enter_grades, enter_results
 from .policies import (
     create_policy_version,
@@ -22,6 +23,9 @@ from .registration import (
 )
 
 __all__ = [
+    "CountyAudit",
+    "progress_status",
+    "recompute_county_progress",
     "ApprovalResult",
     "TraineeResult",
     "approve_records",

@@ -49,12 +49,15 @@ def create_policy_version(*, policy: Policy) -> Policy:
     spec = policy_spec(policy)
     data = rules.spec_to_dict(spec)
     data["version"] = latest.version + 1
-    return store_policy(
+    draft = store_policy(
         spec=rules.spec_from_dict(data),
         applies_to_code=policy.applies_to_code,
         status=PolicyStatus.DRAFT,
         based_on=policy,
     )
+    draft.audit_max_hours_per_day = policy.audit_max_hours_per_day
+    draft.save(update_fields=["audit_max_hours_per_day"])
+    return draft
 
 
 @transaction.atomic

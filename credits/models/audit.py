@@ -1,0 +1,81 @@
+"""What the nightly audit records: its runs, and anomalies for the county to review."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..querysets import AuditAnomalyQuerySet
+
+__all__ = ["AnomalyKind", "AuditAnomaly", "AuditRun"]
+
+
+class AuditRun(models.Model):
+    """One run of the audit over many counties; counties report in as they finish."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("进行中")
+        FINISHED = "finished", _("已完成")
+
+    as_of = models.DateField(_("截至日期"))
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default="running")
+    counties_total = models.PositiveIntegerField(_("县市区数"), default=0)
+    counties_done = models.PositiveIntegerField(_("已完成县市区"), default=0)
+    teachers = models.PositiveIntegerField(_("教师数"), default=0)
+    started_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("-started_at", "pk")
+        verbose_name = verbose_name_plural = _("核查运行记录")
+
+    def __str__(self):
+        return f"{self.as_of} · {self.get_status_display()}"
+
+
+class AnomalyKind(models.TextChoices):
+    OVERLAP = "overlap", _("培训时间重叠")
+    HOURS_PER_DAY = "hours_per_day", _("日学时超过上限")
+    DUPLICATE_CLAIM = "duplicate_claim", _("同一培训重复登记")
+    OUTSIDE_DATES = "outside_dates", _("完成日期不在项目时间内")
+
+
+class AuditAnomaly(models.Model):
+    """Something spreadsheets never catch, listed for the county to review, never dropped."""
+
+    county = models.ForeignKey(
+        "institutions.AdministrativeUnit",
+        on_delete=models.CASCADE,
+        related_name="audit_anomalies",
+        verbose_name=_("县市区"),
+    )
+    teacher = models.ForeignKey(
+        "trainees.Teacher",
+        on_delete=models.CASCADE,
+        related_name="audit_anomalies",
+        verbose_name=_("教师"),
+    )
+    kind = models.CharField(_("类型"), max_length=20, choices=AnomalyKind.choices)
+    key = models.CharField(_("标识"), max_length=120, unique=True)
+    record_ids = models.JSONField(_("涉及记录"), default=list)
+    detail = models.CharField(_("说明"), max_length=300)
+    found_at = models.DateTimeField(_("发现时间"))
+    last_seen_at = models.DateTimeField(_("最近核查时间"))
+    is_resolved = models.BooleanField(_("已处理"), default=False)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("处理人"),
+    )
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+
+    objects = AuditAnomalyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("county", "is_resolved", "-found_at", "pk")
+        verbose_name = verbose_name_plural = _("核查异常")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.detail}"
