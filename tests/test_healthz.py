@@ -61,3 +61,21 @@ def test_unreachable_database_answers_503():
     status, body = result.stdout.strip().splitlines()[-1].split(" ", 1)
     assert status == "503"
     assert json.loads(body)["checks"]["database"] == {"ok": False, "error": "OperationalError"}
+
+
+@pytest.mark.django_db
+def test_pages_keep_serving_when_redis_is_down(client, settings):
+    """With the cache's Redis unreachable the portal still serves pages (a miss, not an error)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1},
+        }
+    }
+    from django.core.cache import cache
+
+    cache.set("probe", 1)  # swallowed
+    assert cache.get("probe") is None
+    assert client.get("/accounts/login/").status_code == 200
+    assert client.get("/credits/calculator/").status_code == 200
