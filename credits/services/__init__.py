@@ -23,10 +23,8 @@ from .registration import (
 )
 
 __all__ = [
-    "CountyAudit",
-    "progress_status",
-    "recompute_county_progress",
     "ApprovalResult",
+    "CountyAudit",
     "TraineeResult",
     "approve_records",
     "check_project_quota",
@@ -36,7 +34,9 @@ __all__ = [
     "enter_grades",
     "enter_results",
     "post_ledger_entries",
+    "progress_status",
     "publish_policy",
+    "recompute_county_progress",
     "register_training_record",
     "reject_records",
     "simulate_credits",

@@ -154,7 +154,7 @@ def withdraw_credits(*, by, record_ids: Sequence[int], reason: str) -> int:
     if any(r.status != RecordStatus.APPROVED for r in records):
         raise RecordsNotApprovable(count=sum(r.status != RecordStatus.APPROVED for r in records))
     open_postings = list(
-        CreditLedgerEntry.objects.select_for_update()
+        CreditLedgerEntry.objects.select_for_update(of=("self",))
         .filter(record__in=records, entry_type=EntryType.POSTING, reversed_by__isnull=True)
         .order_by("pk")
     )

@@ -1,0 +1,109 @@
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from config.admin import RestrictedAdmin
+from config.exceptions import DomainError
+
+from .models import Certificate, CertificateCounter, CertificateNumber
+from .services import revoke_certificate
+
+
+class ReadOnlyAdmin(RestrictedAdmin):
+    """Certificates and numbers are written by services only; the admin shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ReadOnlyAdmin):
+    list_display = (
+        "certificate_number",
+        "teacher_name",
+        "kind",
+        "period",
+        "version",
+        "status",
+        "total_credits",
+        "issuing_bureau",
+        "issued_on",
+    )
+    list_filter = ("status", "kind", "period", "issued_on")
+    search_fields = ("=number__number", "teacher_name", "school_name", "issuing_bureau")
+    list_select_related = ("number",)
+    date_hierarchy = "issued_on"
+    actions = ("revoke",)
+    exclude = ("teacher",)  # the snapshot fields show who it is; the ID number stays masked
+
+    @admin.display(description=_("证书编号"), ordering="number__number")
+    def certificate_number(self, obj):
+        return obj.number.number
+
+    def has_revoke_permission(self, request):
+        return request.user.has_perm("certificates.revoke_certificate")
+
+    @admin.action(description=_("撤销所选证书"), permissions=["revoke"])
+    def revoke(self, request, queryset):
+        """Ask for a reason, then revoke each selected certificate through the service."""
+        reason = (request.POST.get("reason") or "").strip()
+        if "confirm" not in request.POST or not reason:
+            return TemplateResponse(
+                request,
+                "certificates/admin/revoke_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("撤销证书"),
+                    "certificates": queryset.select_related("number"),
+                    "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                    "opts": self.model._meta,
+                    "reason_missing": "confirm" in request.POST,
+                },
+            )
+        revoked = 0
+        for certificate in queryset.select_related("number"):
+            try:
+                revoke_certificate(certificate=certificate, reason=reason, by=request.user)
+            except DomainError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                revoked += 1
+        if revoked:
+            self.message_user(
+                request,
+                ngettext("已撤销 %(n)d 份证书。", "已撤销 %(n)d 份证书。", revoked)
+                % {"n": revoked},
+                messages.SUCCESS,
+            )
+        return None
+
+
+@admin.register(CertificateNumber)
+class CertificateNumberAdmin(ReadOnlyAdmin):
+    list_display = ("number", "prefix", "serial", "teacher", "school", "allocated_at")
+    list_filter = ("school__school_type",)
+    search_fields = ("=number", "prefix", "teacher__name")
+    list_select_related = ("teacher", "school")
+
+
+@admin.register(CertificateCounter)
+class CertificateCounterAdmin(admin.ModelAdmin):
+    list_display = ("prefix", "last_serial", "updated_at")
+    search_fields = ("prefix",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,344 @@
+"""Writes of the certificates app: allocating numbers, issuing and revoking certificates."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from trainees.models import Teacher
+
+from .errors import (
+    CertificateCodeMissing,
+    CertificateCreditsInvalid,
+    CertificateNotPermitted,
+    CertificateNotRevocable,
+    CertificatePeriodInvalid,
+    CertificatePrefixExhausted,
+    CertificateRevokeReasonMissing,
+    SchoolTypeCodeInvalid,
+)
+from .models import (
+    Certificate,
+    CertificateCounter,
+    CertificateKind,
+    CertificateNumber,
+    CertificateStatus,
+)
+from .numbers import MAX_SERIAL, SCHOOL_TYPE_CODES, build_prefix, format_number
+from .selectors import verification_url_for
+
+_PERIOD = re.compile(r"^(\d{4})-(\d{4})$")
+_CENTS = Decimal("0.01")
+
+
+# -- numbers ------------------------------------------------------------------------------------
+
+
+def allocate_certificate_number(*, teacher: Teacher) -> CertificateNumber:
+    """Return the teacher's certificate number, allocating one under their school's prefix.
+
+    Idempotent: a teacher who has a number keeps it for life (004 六(三) 一人一证，一人一号),
+    also after a move; the prefix records where it was first issued.
+    """
+    existing = CertificateNumber.objects.filter(teacher_id=teacher.pk).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        _allocate(teacher_ids=[teacher.pk])
+    return CertificateNumber.objects.get(teacher_id=teacher.pk)
+
+
+def allocate_certificate_numbers(*, teacher_ids: Sequence[int]) -> int:
+    """Allocate numbers to the given teachers who have none; return how many were allocated.
+
+    For the nightly audit: a fixed number of queries whatever the count. Each prefix's counter
+    is locked once. All or nothing: a teacher without codes or a full prefix raises and writes
+    nothing. Runs as the system on ids chosen by the caller.
+    """
+    with transaction.atomic():
+        return len(_allocate(teacher_ids=teacher_ids))
+
+
+def _allocate(*, teacher_ids: Sequence[int]) -> list[CertificateNumber]:
+    """Allocate numbers inside the caller's transaction; lock teachers, then counters.
+
+    Lock order is fixed (teachers by pk, then counters by prefix) so concurrent callers queue
+    instead of deadlocking. Teachers are locked first so two processes allocating for the same
+    teacher cannot both see "no number yet".
+    """
+    teachers = list(
+        Teacher.objects.filter(pk__in=set(teacher_ids))
+        .select_related("school__county__parent")
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    )
+    numbered = set(
+        CertificateNumber.objects.filter(teacher__in=teachers).values_list("teacher_id", flat=True)
+    )
+    by_prefix: dict[str, list[Teacher]] = defaultdict(list)
+    for teacher in teachers:
+        if teacher.pk not in numbered:
+            by_prefix[_prefix_for(teacher)].append(teacher)
+    if not by_prefix:
+        return []
+    prefixes = sorted(by_prefix)
+    # INSERT … ON CONFLICT DO NOTHING, in prefix order: a counter another process is creating
+    # makes this one wait for it instead of failing.
+    CertificateCounter.objects.bulk_create(
+        [CertificateCounter(prefix=p) for p in prefixes], ignore_conflicts=True
+    )
+    counters = list(
+        CertificateCounter.objects.filter(prefix__in=prefixes)
+        .select_for_update()
+        .order_by("prefix")
+    )
+    now = timezone.now()
+    numbers = []
+    for counter in counters:
+        waiting = by_prefix[counter.prefix]
+        if counter.last_serial + len(waiting) > MAX_SERIAL:
+            raise CertificatePrefixExhausted(
+                prefix=counter.prefix, used=counter.last_serial, needed=len(waiting)
+            )
+        for teacher in waiting:
+            counter.last_serial += 1
+            numbers.append(
+                CertificateNumber(
+                    teacher=teacher,
+                    number=format_number(counter.prefix, counter.last_serial),
+                    prefix=counter.prefix,
+                    serial=counter.last_serial,
+                    school_id=teacher.school_id,
+                    allocated_at=now,
+                )
+            )
+    for counter in counters:
+        counter.updated_at = now  # bulk_update does not apply auto_now
+    CertificateCounter.objects.bulk_update(counters, ["last_serial", "updated_at"])
+    return bulk_create_with_history(numbers, CertificateNumber, batch_size=1000)
+
+
+def _prefix_for(teacher: Teacher) -> str:
+    """Return `PP CC T` for the teacher's current school, or raise why there is none."""
+    school = teacher.school
+    county = school.county
+    prefecture = county.parent
+    if not county.certificate_code:
+        raise CertificateCodeMissing(
+            teacher=teacher.name, level=_("县（市、区）"), unit=county.name, unit_code=county.code
+        )
+    if prefecture is None or not prefecture.certificate_code:
+        unit = prefecture or county
+        raise CertificateCodeMissing(
+            teacher=teacher.name, level=_("地（州、市）"), unit=unit.name, unit_code=unit.code
+        )
+    if school.school_type not in SCHOOL_TYPE_CODES:
+        raise SchoolTypeCodeInvalid(
+            teacher=teacher.name, school=school.name, school_type=school.school_type
+        )
+    return build_prefix(
+        prefecture_code=prefecture.certificate_code,
+        county_code=county.certificate_code,
+        school_type=school.school_type,
+    )
+
+
+# -- certificates -------------------------------------------------------------------------------
+
+
+def issue_certificate(
+    *,
+    teacher: Teacher,
+    kind: str,
+    period: str,
+    policy_code: str,
+    policy_version: int,
+    credits_by_category: Mapping[str, Decimal],
+    total: Decimal,
+    issuing_bureau: str,
+    issued_on: datetime.date,
+    by=None,
+) -> Certificate:
+    """Issue a teacher's cycle certificate or school-year proof, with its PDF.
+
+    The number is allocated if the teacher has none. Issuing again for the same teacher, kind
+    and period returns the existing certificate when its content (policy, credits, bureau,
+    name) is unchanged, so a rerun or an upgrade reissues nothing; a change issues version + 1
+    and marks the old one superseded. A revoked certificate is not revived by a rerun with the
+    same content.
+    """
+    _check_period(kind=kind, period=period)
+    rows = _credit_rows(credits_by_category)
+    total = _credits(_("总学分"), total)
+    # The number first, in its own transaction when the caller holds none: the prefix's counter
+    # is then not kept locked while the PDF renders. A number once allocated is the teacher's
+    # for life, so keeping it if the rest fails leaves no gap.
+    number = allocate_certificate_number(teacher=teacher)
+    with transaction.atomic():
+        return _issue(
+            teacher=teacher,
+            number=number,
+            kind=kind,
+            period=period,
+            policy_version=policy_version,
+            issued_on=issued_on,
+            content={
+                "policy_code": policy_code,
+                "credits_by_category": rows,
+                "total_credits": total,
+                "issuing_bureau": issuing_bureau,
+            },
+            by=by,
+        )
+
+
+def _issue(*, teacher, number, kind, period, policy_version, issued_on, content, by):
+    """Return the unchanged certificate, or issue the next version (inside a transaction)."""
+    teacher = (
+        Teacher.objects.select_related("school").select_for_update(of=("self",)).get(pk=teacher.pk)
+    )
+    content = {**content, "teacher_name": teacher.name}
+    latest = (
+        Certificate.objects.filter(teacher=teacher, kind=kind, period=period)
+        .select_for_update()
+        .order_by("-version")
+        .first()
+    )
+    if (
+        latest is not None
+        and latest.status != CertificateStatus.SUPERSEDED
+        and _same_content(latest, content)
+    ):
+        return latest
+    certificate = Certificate(
+        teacher=teacher,
+        number=number,
+        kind=kind,
+        period=period,
+        policy_version=policy_version,
+        issued_on=issued_on,
+        masked_id_number=teacher.masked_id_number,
+        school_name=teacher.school.name,
+        version=latest.version + 1 if latest else 1,
+        **content,
+    )
+    if latest is not None and latest.status == CertificateStatus.ISSUED:
+        latest.status = CertificateStatus.SUPERSEDED
+        _save(latest, by=by, reason=_("更正：由新版本取代"))
+    certificate.full_clean(exclude=["pdf", "pdf_sha256"])
+    _save(certificate, by=by, reason=_("签发"))
+    if latest is not None and latest.superseded_by_id is None:
+        latest.superseded_by = certificate
+        _save(latest, by=by, reason=_("更正：由新版本取代"))
+    _attach_pdf(certificate, by=by)
+    return certificate
+
+
+@transaction.atomic
+def revoke_certificate(*, certificate: Certificate, reason: str, by) -> Certificate:
+    """Revoke a certificate in force; the row stays, with when, why and by whom."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateRevokeReasonMissing()
+    locked = (
+        Certificate.objects.restrict(by, "revoke")
+        .select_related("number")
+        .select_for_update(of=("self",))
+        .filter(pk=certificate.pk)
+        .first()
+    )
+    if locked is None:
+        raise CertificateNotPermitted(number=certificate.number.number)
+    if locked.status != CertificateStatus.ISSUED:
+        raise CertificateNotRevocable(
+            number=locked.number.number,
+            period=locked.period,
+            version=locked.version,
+            status=locked.get_status_display(),
+        )
+    locked.status = CertificateStatus.REVOKED
+    locked.revoked_at = timezone.now()
+    locked.revoke_reason = reason[:200]
+    locked.revoked_by = by
+    _save(locked, by=by, reason=_("撤销：%(reason)s") % {"reason": reason})
+    return locked
+
+
+def _attach_pdf(certificate: Certificate, *, by) -> None:
+    """Render the certificate's PDF, store it under MEDIA_ROOT and record its SHA-256."""
+    from .pdf import render_certificate_pdf  # WeasyPrint loads native libraries: import late
+
+    content = render_certificate_pdf(certificate, verify_url=verification_url_for(certificate))
+    name = (
+        f"{certificate.number.number}/{certificate.kind}-{certificate.period}"
+        f"-v{certificate.version}.pdf"
+    )
+    certificate.pdf.save(name, ContentFile(content), save=False)
+    certificate.pdf_sha256 = hashlib.sha256(content).hexdigest()
+    _save(certificate, by=by, reason=_("生成PDF"))
+
+
+def _save(instance, *, by, reason: str) -> None:
+    instance._history_user = by
+    instance._change_reason = reason
+    instance.save()
+
+
+def _same_content(certificate: Certificate, content: Mapping) -> bool:
+    return (
+        certificate.policy_code == content["policy_code"]
+        and _as_decimals(certificate.credits_by_category)
+        == _as_decimals(content["credits_by_category"])
+        and certificate.total_credits == content["total_credits"]
+        and certificate.issuing_bureau == content["issuing_bureau"]
+        and certificate.teacher_name == content["teacher_name"]
+    )
+
+
+def _as_decimals(rows) -> list[tuple[str, Decimal]]:
+    return [(label, Decimal(credits)) for label, credits in rows]
+
+
+def _credit_rows(credits_by_category: Mapping[str, Decimal]) -> list[list[str]]:
+    """Return [[label, "12.00"], …] in the order given, checking each value."""
+    return [
+        [str(label), str(_credits(str(label), credits))]
+        for label, credits in credits_by_category.items()
+    ]
+
+
+def _credits(label: str, value) -> Decimal:
+    try:
+        credits = Decimal(str(value))
+    except InvalidOperation:
+        raise CertificateCreditsInvalid(label=label, credits=value) from None
+    if not credits.is_finite() or credits < 0 or credits != credits.quantize(_CENTS):
+        raise CertificateCreditsInvalid(label=label, credits=value)
+    return credits.quantize(_CENTS)
+
+
+def _check_period(*, kind: str, period: str) -> None:
+    """A cycle is "2024-2028" (end after start); a school year is "2024-2025" (one year)."""
+    match = _PERIOD.match(period or "")
+    if kind == CertificateKind.CYCLE:
+        if not match or int(match[2]) <= int(match[1]):
+            raise CertificatePeriodInvalid(
+                kind=CertificateKind.CYCLE.label, period=period, expected="“2024-2028”"
+            )
+    elif kind == CertificateKind.YEAR:
+        if not match or int(match[2]) != int(match[1]) + 1:
+            raise CertificatePeriodInvalid(
+                kind=CertificateKind.YEAR.label, period=period, expected="“2024-2025”"
+            )
+    else:
+        raise CertificatePeriodInvalid(kind=kind, period=period, expected="cycle / year")
