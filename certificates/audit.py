@@ -13,8 +13,6 @@ import datetime
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
-
 from credits.models import CycleProgress
 from credits.selectors import PolicyCache
 from credits.services import recompute_county_progress
@@ -23,7 +21,7 @@ from institutions.models import AdministrativeUnit
 from trainees.models import Teacher
 
 from .models import Certificate, CertificateKind, CertificateStatus
-from .services import allocate_certificate_numbers, issue_certificate
+from .services import allocate_certificate_numbers, issue_certificate, issuing_bureau_for
 
 
 @dataclass(frozen=True)
@@ -39,14 +37,6 @@ class CountyAuditReport:
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-
-def issuing_bureau_for(county: AdministrativeUnit) -> str:
-    """Name the bureau that issues a county's certificates (县级教育局认定, 004 五(三))."""
-    return _("%(prefecture)s%(county)s教育局") % {
-        "prefecture": county.parent.name if county.parent else "",
-        "county": county.name,
-    }
 
 
 def has_certificate_codes(county: AdministrativeUnit) -> bool:

@@ -79,3 +79,10 @@ class CertificateNotPermitted(CertificateError):
     code = "certificate_not_permitted"
     message = _("您无权撤销证书 %(number)s。")
     status = 403
+
+
+class SchoolYearNotComplete(CertificateError):
+    """A yearly proof is issued only for a school year whose requirement is met."""
+
+    code = "school_year_not_complete"
+    message = _("%(year)s 学年的学分要求尚未完成，不能出具学年学分证明。")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from credits.progress import teacher_progress
 from trainees.models import Teacher
 
 from .errors import (
@@ -26,6 +27,7 @@ from .errors import (
     CertificatePrefixExhausted,
     CertificateRevokeReasonMissing,
     SchoolTypeCodeInvalid,
+    SchoolYearNotComplete,
 )
 from .models import (
     Certificate,
@@ -342,3 +344,37 @@ def _check_period(*, kind: str, period: str) -> None:
             )
     else:
         raise CertificatePeriodInvalid(kind=kind, period=period, expected="cycle / year")
+
+
+def issuing_bureau_for(county) -> str:
+    """Name the bureau that issues a county's certificates (县级教育局认定, 004 五(三))."""
+    return _("%(prefecture)s%(county)s教育局") % {
+        "prefecture": county.parent.name if county.parent else "",
+        "county": county.name,
+    }
+
+
+def issue_year_proof(*, teacher: Teacher, school_year: str, on: datetime.date, by=None):
+    """Issue the proof of one complete school year (学年学分证明), on request.
+
+    004 六(三) 每学年 18 学分 is a precondition for title review, so a teacher asks for the
+    proof of a year when they need it; asking again returns the same certificate.
+    """
+    view = teacher_progress(teacher, on=on)
+    year = next((y for y in view.progress.years if y.year == school_year), None)
+    if year is None or not (year.is_complete and year.is_owed):
+        raise SchoolYearNotComplete(year=school_year)
+    labels = {row.key: row.label for row in view.policy.requirements.all() if row.scope == "year"}
+    credits = {labels.get(k, k): v for k, v in year.counted.items() if k != "total"}
+    return issue_certificate(
+        teacher=teacher,
+        kind=CertificateKind.YEAR,
+        period=school_year,
+        policy_code=view.policy.code,
+        policy_version=view.policy.version,
+        credits_by_category=credits,
+        total=year.counted.get("total", sum(year.counted.values())),
+        issuing_bureau=issuing_bureau_for(teacher.school.county),
+        issued_on=on,
+        by=by,
+    )

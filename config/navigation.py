@@ -27,7 +27,7 @@ def navigation_for(user) -> list[NavItem]:
         return []
     entries = [("home", _("首页"), True)]
     if user.role == Role.TEACHER:
-        entries.append(("credits:my_progress", _("学分进度"), True))
+        entries.append(("certificates:my_progress", _("学分进度"), True))
         entries.append(("credits:ledger", _("我的学分"), True))
     entries += [
         ("credits:approval_queue", _("学分认定"), can(user, TrainingRecord, "approve")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import progress_views, record_views, views
+from . import record_views, views
 
 app_name = "credits"
 
@@ -14,12 +14,6 @@ urlpatterns = [
     path("approvals/", record_views.approval_queue, name="approval_queue"),
     path("approvals/decide/", record_views.records_decide, name="records_decide"),
     path("ledger/", record_views.ledger, name="ledger"),
-    path("progress/", progress_views.my_progress, name="my_progress"),
-    path(
-        "teachers/<int:pk>/progress/",
-        progress_views.teacher_progress_page,
-        name="teacher_progress",
-    ),
     path("projects/<int:project_pk>/enrol/", record_views.project_enrol, name="project_enrol"),
     path(
         "projects/<int:project_pk>/results/", record_views.project_results, name="project_results"

@@ -50,22 +50,26 @@ def test_progress_counts_the_ledger_and_applies_the_offset(world):
 def test_teacher_sees_own_progress_but_not_another_teachers(client, world):
     """The progress page of another teacher is a 404, whatever id is tried."""
     client.force_login(world.users[Role.TEACHER])
-    assert client.get(reverse("credits:my_progress")).status_code == 200
-    other = reverse("credits:teacher_progress", args=[world.T2.pk])
+    assert client.get(reverse("certificates:my_progress")).status_code == 200
+    other = reverse("certificates:teacher_progress", args=[world.T2.pk])
     assert client.get(other).status_code == 404
 
 
 def test_county_officer_opens_a_teachers_progress(client, world):
     """Officers see the progress of teachers in their county, not elsewhere."""
     client.force_login(world.users[Role.COUNTY_OFFICER])
-    assert client.get(reverse("credits:teacher_progress", args=[world.T2.pk])).status_code == 200
-    assert client.get(reverse("credits:teacher_progress", args=[world.T3.pk])).status_code == 404
+    assert (
+        client.get(reverse("certificates:teacher_progress", args=[world.T2.pk])).status_code == 200
+    )
+    assert (
+        client.get(reverse("certificates:teacher_progress", args=[world.T3.pk])).status_code == 404
+    )
 
 
 def test_progress_page_queries_do_not_grow_with_records(client, world):
     """2 records or 20: the page runs the same number of queries."""
     client.force_login(world.users[Role.TEACHER])
-    url = reverse("credits:my_progress")
+    url = reverse("certificates:my_progress")
     _approved(world, world.T1, 2, category=Category.ELECTIVE)
     client.get(url)
     with CaptureQueriesContext(connection) as few:

@@ -1,0 +1,85 @@
+"""The progress page: where a teacher stands in the cycle and the school year, with their
+certificates (it lives in the top app because it shows both)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from config.exceptions import DomainError
+from credits.progress import teacher_progress
+from trainees.models import Teacher
+
+from .models import Certificate, CertificateKind, CertificateStatus
+from .services import issue_year_proof
+
+
+def _teacher_or_404(user, pk) -> Teacher:
+    teacher = (
+        Teacher.objects.restrict(user, "view")
+        .select_related("school__county__parent")
+        .filter(pk=pk)
+        .first()
+    )
+    if teacher is None:
+        raise Http404
+    return teacher
+
+
+@login_required
+def my_progress(request):
+    """A teacher's own progress; other roles open a teacher's page from their lists."""
+    teacher = getattr(request.user, "teacher_profile", None)
+    if teacher is None:
+        return redirect("home")
+    return teacher_progress_page(request, teacher.pk)
+
+
+@login_required
+def teacher_progress_page(request, pk):
+    """Show one teacher's cycle and yearly progress and certificates, within jurisdiction."""
+    teacher = _teacher_or_404(request.user, pk)
+    try:
+        view = teacher_progress(teacher, on=timezone.localdate())
+    except DomainError as exc:
+        return render(request, "credits/progress.html", {"error": str(exc), "title": _("学分进度")})
+    certificates = list(
+        Certificate.objects.restrict(request.user, "view")
+        .filter(teacher=teacher, status=CertificateStatus.ISSUED)
+        .select_related("number")
+        .order_by("kind", "period")
+    )
+    proven = {c.period for c in certificates if c.kind == CertificateKind.YEAR}
+    provable = [
+        year.year
+        for year in view.progress.years
+        if year.is_complete and year.is_owed and year.year not in proven
+    ]
+    return render(
+        request,
+        "credits/progress.html",
+        {
+            "view": view,
+            "progress": view.progress,
+            "certificates": certificates,
+            "provable_years": provable,
+            "title": _("学分进度"),
+        },
+    )
+
+
+@require_POST
+@login_required
+def year_proof(request, pk, year):
+    """Issue the proof of a complete school year (学年学分证明) on request."""
+    teacher = _teacher_or_404(request.user, pk)
+    try:
+        certificate = issue_year_proof(teacher=teacher, school_year=year, on=timezone.localdate())
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已生成 %(year)s 学年学分证明。") % {"year": certificate.period})
+    return redirect("certificates:teacher_progress", pk=teacher.pk)
