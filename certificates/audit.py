@@ -71,8 +71,11 @@ def audit_county(*, county_id: int, as_of: datetime.date, issue: bool = True) ->
     )
 
 
-def issue_cycle_certificates(*, county: AdministrativeUnit, spec) -> int:
-    """Issue a cycle certificate to each complete teacher of the county who has none yet."""
+def issue_cycle_certificates(*, county: AdministrativeUnit, spec, school_id=None) -> int:
+    """Issue a cycle certificate to each complete teacher of the county who has none yet.
+
+    `school_id` narrows it to one school (the demo data issues only its showcase school's).
+    """
     period = f"{spec.cycle_start:%Y}-{spec.cycle_end:%Y}"
     has_one = Certificate.objects.filter(
         kind=CertificateKind.CYCLE, period=period, status=CertificateStatus.ISSUED
@@ -85,6 +88,7 @@ def issue_cycle_certificates(*, county: AdministrativeUnit, spec) -> int:
             status="complete",
         )
         .exclude(teacher_id__in=has_one)
+        .filter(**({"teacher__school_id": school_id} if school_id else {}))
         .select_related("teacher__school")
         .order_by("teacher_id")
     )

@@ -35,6 +35,7 @@ from trainees.models import Teacher, TeacherGroup
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 demo data only, printed in the README
 DEMO_SEED = 20240901
+DEMO_TODAY = datetime.date(2026, 11, 20)  # the demo's records run up to this day
 XINJIANG = "65"
 SCHOOL_CODE_PREFIX = "9"  # demo schools' 10-digit codes start with 9; real codes never do
 
@@ -159,8 +160,10 @@ class _Builder:
         institutions = self._institutions()
         teachers = self._teachers(schools, admin)
         projects = self._projects(schools, institutions, admin)
-        self._records(teachers, projects, admin)
-        self._accounts(schools, institutions, teachers)
+        showcase = self._showcase_teacher(schools, teachers)
+        self._records(teachers, projects, admin, showcase)
+        self._accounts(schools, institutions, teachers, showcase)
+        self._audit(schools, showcase)
 
     # -- schools and institutions -------------------------------------------------------------
     def _schools(self) -> list[School]:
@@ -467,7 +470,41 @@ class _Builder:
         )
         return bulk_create_with_history(projects, TrainingProject, default_user=admin)
 
-    def _records(self, teachers, projects, admin) -> None:
+    def _showcase_teacher(self, schools, teachers) -> Teacher:
+        """Pick demo-teacher: a junior-secondary teacher of the demo county, in post since 2015."""
+        county = self.units[DEMO_COUNTY]
+        school = next(
+            s for s in schools if s.county_id == county.pk and s.school_type == SchoolType.JUNIOR
+        )
+        return next(t for t in teachers if t.school_id == school.pk and t.hired_on.year < 2020)
+
+    def _audit(self, schools, showcase) -> None:
+        """Run the nightly audit once, so progress, numbers and certificates exist at start.
+
+        Every county gets progress rows and certificate numbers; certificates are issued in
+        demo-teacher's school only, which keeps the first `make run` quick (each PDF takes a
+        moment); `manage.py run_audit` issues the rest.
+        """
+        from certificates.audit import has_certificate_codes, issue_cycle_certificates
+        from certificates.services import allocate_certificate_numbers
+        from credits.selectors import PolicyCache
+        from credits.services import recompute_county_progress
+        from credits.services.anomalies import detect_anomalies
+
+        cache = PolicyCache()
+        for county in sorted({s.county for s in schools}, key=lambda c: c.code):
+            recompute_county_progress(county_id=county.pk, as_of=DEMO_TODAY)
+            policy, spec = cache.for_county(county)
+            detect_anomalies(county_id=county.pk, policy=policy)
+            if has_certificate_codes(county):
+                ids = list(
+                    Teacher.objects.filter(school__county=county).values_list("pk", flat=True)
+                )
+                allocate_certificate_numbers(teacher_ids=ids)
+            if county.pk == showcase.school.county_id:
+                issue_cycle_certificates(county=county, spec=spec, school_id=showcase.school_id)
+
+    def _records(self, teachers, projects, admin, showcase) -> None:
         rng = self.rng
         national = [p for p in projects if p.tier == Tier.NATIONAL]
         region = [p for p in projects if p.tier == Tier.REGION]
@@ -478,7 +515,7 @@ class _Builder:
                 by_school.setdefault(p.school_id, []).append(p)
             elif p.issuing_unit_id:
                 by_unit.setdefault(p.issuing_unit_id, []).append(p)
-        today = datetime.date(2026, 11, 20)
+        today = DEMO_TODAY
         records: list[TrainingRecord] = []
         for teacher in teachers:
             county = teacher.school.county
@@ -490,7 +527,10 @@ class _Builder:
                 + by_school.get(teacher.school_id, [])
             )
             diligence = rng.random()
-            for project in pool:
+            if teacher is showcase:
+                # demo-teacher has attended everything open to them: a complete cycle.
+                pool, diligence = pool + national + region, 2.0
+            for project in dict.fromkeys(pool):
                 if project.starts_on < teacher.hired_on or project.ends_on > today:
                     continue  # records are registered once a project has ended
                 if project.tier != Tier.SCHOOL and rng.random() > 0.25 + diligence * 0.5:
@@ -558,12 +598,9 @@ class _Builder:
                     record.grade = Grade.PASS
 
     # -- accounts ----------------------------------------------------------------------------
-    def _accounts(self, schools, institutions, teachers) -> None:
+    def _accounts(self, schools, institutions, teachers, teacher) -> None:
         county = self.units[DEMO_COUNTY]
-        school = next(
-            s for s in schools if s.county_id == county.pk and s.school_type == SchoolType.JUNIOR
-        )
-        teacher = next(t for t in teachers if t.school_id == school.pk and t.hired_on.year < 2020)
+        school = teacher.school
         accounts = [
             ("demo-school", Role.SCHOOL_ADMIN, "王校办", {"school": school}, True),
             ("demo-county", Role.COUNTY_OFFICER, "李继教", {"unit": county}, True),

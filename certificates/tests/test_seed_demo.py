@@ -7,6 +7,8 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db.models import Count, Q
 
+from certificates.models import Certificate
+from credits.models import CycleProgress
 from institutions.choices import SchoolType, UnitLevel
 from institutions.models import AdministrativeUnit, School, User
 from projects.choices import Mode, Tier
@@ -26,8 +28,9 @@ DEMO_USERNAMES = {
 
 
 @pytest.fixture
-def seeded(db):
+def seeded(db, settings, tmp_path):
     """Seed inside the test's transaction (rolled back afterwards) and seed a second time."""
+    settings.MEDIA_ROOT = tmp_path
     first, second = StringIO(), StringIO()
     call_command("seed_demo", stdout=first)
     counts = _counts()
@@ -42,7 +45,7 @@ def _counts():
     }
 
 
-def test_seed_demo_builds_xinjiang_once(seeded):
+def test_seed_demo_builds_xinjiang_once(seeded, client, settings, tmp_path):
     """seed_demo builds a realistic, valid Xinjiang dataset, and a second run changes nothing.
 
     One test seeds once: the dataset takes seconds to build, and every check reads it.
@@ -79,6 +82,16 @@ def test_seed_demo_builds_xinjiang_once(seeded):
         assert username in seeded["first"]
     assert User.objects.get(username="demo-admin").is_superuser
     assert User.objects.get(username="demo-teacher").teacher_profile is not None
+
+    # Teachers with complete, on-track and behind cycles; demo-teacher's certificate verifies.
+    statuses = set(CycleProgress.objects.values_list("status", flat=True))
+    assert {"complete", "on_track", "behind"} <= statuses
+    teacher = User.objects.get(username="demo-teacher").teacher_profile
+    assert CycleProgress.objects.get(teacher=teacher).status == "complete"
+    certificate = Certificate.objects.get(teacher=teacher, kind="cycle")
+    page = client.get(f"/verify/{certificate.number.number}/").content.decode()
+    assert "有效" in page
+    assert teacher.name not in page
 
     # Seeding again reports the data present and leaves every count as it was.
     assert "演示数据已存在" in seeded["second"]
