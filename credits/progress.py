@@ -48,7 +48,8 @@ def ledger_sums(spec: rules.PolicySpec, teachers, as_of: datetime.date):
     sums: dict[int, dict] = defaultdict(dict)
     for row in rows:
         key = (row["school_year"], rules.Category(row["category"]))
-        sums[row["teacher_id"]][key] = row["credits"]
+        # SQLite sums decimals as floats; the policy's precision gives back the exact figure.
+        sums[row["teacher_id"]][key] = rules.round_credits(Decimal(row["credits"]), spec)
     return sums
 
 
@@ -69,7 +70,8 @@ def deadline_sums(spec: rules.PolicySpec, teachers, teacher_ids, as_of: datetime
             .order_by()
         )
         for item in totals:
-            result[item["teacher_id"]][row.key] = item["credits"]
+            credits = rules.round_credits(Decimal(item["credits"]), spec)
+            result[item["teacher_id"]][row.key] = credits
         for teacher_id in teacher_ids:
             result[teacher_id].setdefault(row.key, ZERO)
     return result

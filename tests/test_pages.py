@@ -72,3 +72,12 @@ def test_english_is_available(client, world):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     html = client.get(reverse("home")).content.decode()
     assert 'lang="en"' in html
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_chinese_until_the_user_switches(client):
+    """Chinese first: Accept-Language does not switch the portal; the footer's switch does."""
+    html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-hans"' in html
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert 'lang="en"' in client.get(reverse("login")).content.decode()
