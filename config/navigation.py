@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from credits.models import CreditLedgerEntry
+from credits.models import AuditAnomaly, CountySummary, CreditLedgerEntry
 from institutions.choices import OFFICER_ROLES, Role
 from projects.models import TrainingProject, TrainingRecord
 
@@ -30,6 +30,7 @@ def navigation_for(user) -> list[NavItem]:
         entries.append(("certificates:my_progress", _("学分进度"), True))
         entries.append(("credits:ledger", _("我的学分"), True))
     entries += [
+        ("credits:overview", _("进度总览"), user.is_officer and can(user, CountySummary, "view")),
         ("credits:approval_queue", _("学分认定"), can(user, TrainingRecord, "approve")),
         ("projects:review_queue", _("项目审核"), can(user, TrainingProject, "review")),
         (
@@ -47,6 +48,7 @@ def navigation_for(user) -> list[NavItem]:
             _("学分台账"),
             user.role != Role.TEACHER and can(user, CreditLedgerEntry, "view"),
         ),
+        ("credits:anomalies", _("核查异常"), user.is_officer and can(user, AuditAnomaly, "view")),
         ("credits:calculator", _("学分计算器"), True),
         (
             "admin:index",

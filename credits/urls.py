@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import record_views, views
+from . import dashboard_views, record_views, views
 
 app_name = "credits"
 
@@ -14,6 +14,9 @@ urlpatterns = [
     path("approvals/", record_views.approval_queue, name="approval_queue"),
     path("approvals/decide/", record_views.records_decide, name="records_decide"),
     path("ledger/", record_views.ledger, name="ledger"),
+    path("overview/", dashboard_views.overview, name="overview"),
+    path("anomalies/", dashboard_views.anomalies, name="anomalies"),
+    path("anomalies/<int:pk>/resolve/", dashboard_views.anomaly_resolve, name="anomaly_resolve"),
     path("projects/<int:project_pk>/enrol/", record_views.project_enrol, name="project_enrol"),
     path(
         "projects/<int:project_pk>/results/", record_views.project_results, name="project_results"
