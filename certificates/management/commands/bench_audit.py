@@ -149,9 +149,9 @@ class Command(BaseCommand):
                 {
                     "teachers": teachers,
                     "records": teachers * per_teacher,
-                    "audit_seconds": round(audit_seconds, 2),
+                    "audit_seconds": round(audit_seconds, 3),
                     "teachers_per_second": round(teachers / audit_seconds),
-                    "bare_sql_seconds": round(bare_seconds, 2),
+                    "bare_sql_seconds": round(bare_seconds, 3),
                     "ratio": round(audit_seconds / bare_seconds, 1),
                     "peak_rss_mb": round(peak),
                 }
