@@ -80,4 +80,6 @@ def test_an_english_browser_still_gets_chinese_until_the_user_switches(client):
     html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="zh-hans"' in html
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    assert 'lang="en"' in client.get(reverse("login")).content.decode()
+    english = client.get(reverse("login")).content.decode()
+    assert 'lang="en"' in english
+    assert "Log in to Xuefentong" in english  # from the committed locale/en .mo
