@@ -1,0 +1,1699 @@
+"""Excel import of training records: read a school's sheet, check every row, write all or nothing.
+
+The flow has three steps, each a service here; pages and the Celery task only call them.
+
+1. `store_upload` keeps the file under MEDIA_ROOT/imports/<random id>/, tied to the user, and
+   `inspect_upload` refuses files that cannot be read (not Excel, old .xls, missing headers,
+   merged cells, an empty sheet) with one Chinese message; reading the rows refuses a sheet
+   without data or with too many rows the same way.
+2. `validate_upload` (the preview) reads every row, parses each cell (`parse_row`, no database)
+   and checks the rows against the database with set-based lookups (`_plan`): one query for the
+   ID numbers, one for the project codes, one for the existing records, one for the grades of
+   the projects' trainees. Nothing is written; the parsed rows and the result are kept on disk.
+3. `commit_upload` (the confirm) checks the parsed rows again inside one transaction, with the
+   existing records locked, and writes only when every row is valid: new records as drafts
+   (待申报) through `bulk_create_with_history`, changed ones through `bulk_update_with_history`.
+
+Teachers come from `Teacher.objects.restrict(by, "change")` and projects from
+`TrainingProject.objects.restrict(by, "view")`, approved ones only; a row pointing outside is a
+row error that reveals nothing about the rows outside.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+import os
+import re
+import secrets
+import shutil
+import time
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900, from_excel
+from openpyxl.worksheet.datavalidation import DataValidation
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from institutions.jurisdiction import permission_for
+from projects.choices import Grade, RecordRole, RecordStatus
+from projects.models import TrainingProject, TrainingRecord
+from trainees.models import Teacher
+from trainees.national_id import normalize_id_number, validate_id_number
+
+from . import rules
+from .errors import CreditError, CreditRuleError, PolicyNotFound
+from .selectors import policy_spec, published_policies
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # 10 MB: about 200,000 rows of a plain sheet
+MAX_ROWS = 50_000  # data rows in one file; larger files are split by the school
+INLINE_ROW_LIMIT = 2_000  # more rows than this are checked and written by a Celery task
+UPLOAD_TTL = datetime.timedelta(days=2)  # uploads hold ID numbers: kept no longer than needed
+HEADER_SEARCH_ROWS = 10  # a title row or two above the header is allowed
+BLANK_RUN_ENDS_TABLE = 10_000  # formatted but empty rows after the data end the table
+LOOKUP_CHUNK = 10_000  # values per `__in` lookup (SQLite allows 32,766 parameters)
+WRITE_CHUNK = 1_000  # rows per bulk write; progress is reported after each
+PROGRESS_EVERY = 1_000  # rows between two progress reports while reading
+MAX_HOURS = Decimal("99999.9")  # TrainingRecord.hours: max_digits=6, decimal_places=1
+UPLOAD_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+EXCEL_EXTENSIONS = (".xlsx", ".xlsm")
+TEXT_EXTENSIONS = (".csv", ".txt")
+
+# The template's example row; left in a file it is named as such instead of "unknown teacher".
+EXAMPLE_ID_NUMBER = "650102198506150010"
+EXAMPLE_NAME = "张三"
+EXAMPLE_PROJECT_CODE = "XJ2025RE0004"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the import sheet: its key, Chinese header, and the headers also accepted."""
+
+    key: str
+    header: str
+    is_required: bool
+    aliases: tuple[str, ...] = ()
+    width: int = 12
+
+
+COLUMNS = (
+    Column("id_number", "身份证号码", True, ("身份证号", "身份证", "公民身份号码"), 22),
+    Column("name", "姓名", True, ("教师姓名",), 12),
+    Column("project_code", "项目编号", True, ("项目代码",), 16),
+    Column("hours", "参训学时", True, ("学时",), 10),
+    Column("leave_hours", "请假学时", False, (), 10),
+    Column("grade", "考核等次", False, ("考核结果", "等次"), 10),
+    Column("role", "参训身份", False, ("身份",), 12),
+    Column("completed_on", "完成日期", False, ("结业日期",), 14),
+)
+COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
+HEADERS = [c.header for c in COLUMNS]
+# The sheet's words → stored values, in the order the drop-downs list them. The sheet is Chinese
+# whatever the page's language, so these are not translated (a test ties them to the labels).
+GRADE_WORDS = {
+    "合格": Grade.PASS,
+    "良好": Grade.GOOD,
+    "优秀": Grade.EXCELLENT,
+    "不合格": Grade.FAIL,
+}
+ROLE_WORDS = {"学员": RecordRole.TRAINEE, "主讲教师": RecordRole.LEAD_INSTRUCTOR}
+GRADE_LABELS = {value: label for label, value in GRADE_WORDS.items()}
+ROLE_LABELS = {value: label for label, value in ROLE_WORDS.items()}
+ACTION_LABELS = {
+    "created": _("新增"),
+    "updated": _("更新"),
+    "unchanged": _("未变"),
+    "error": _("错误"),
+}
+RECORD_FIELDS = ("hours", "leave_hours", "grade", "role", "completed_on")
+
+
+# -- errors -------------------------------------------------------------------------------------
+class ImportFileError(CreditError):
+    """The uploaded file cannot be read as a sheet of training records; nothing was written."""
+
+    code = "import_file_error"
+
+
+class FileTooLarge(ImportFileError):
+    """The file is above the upload limit; it was not opened."""
+
+    code = "import_file_too_large"
+    message = _(
+        "文件大小为 %(size)s MB，超过了 %(limit)s MB 的上限，未读取。请把表格拆分为几个文件分批导入。"
+    )
+
+
+class NotATable(ImportFileError):
+    """The file is neither an .xlsx workbook nor a CSV text file."""
+
+    code = "import_not_a_table"
+    message = _(
+        "“%(name)s”不是 Excel 表格（.xlsx）或 CSV 文件，无法读取。"
+        "请点击“下载模板”，在模板中填写后上传。"
+    )
+
+
+class OldExcelFormat(ImportFileError):
+    """An .xls (Excel 97-2003) file, or an .xlsx protected by a password (same container)."""
+
+    code = "import_old_excel"
+    message = _(
+        "“%(name)s”是旧版 Excel（.xls）文件或设置了打开密码的文件，无法读取。"
+        "请用 Excel 或 WPS 打开，选择“另存为”→“Excel 工作簿（*.xlsx）”，不要设置密码，再上传。"
+    )
+
+
+class UnknownEncoding(ImportFileError):
+    """A CSV file in an encoding other than UTF-8 or GBK/GB18030."""
+
+    code = "import_unknown_encoding"
+    message = _(
+        "无法识别 CSV 文件“%(name)s”的文字编码。请在 WPS 或 Excel 中另存为 .xlsx 后再上传。"
+    )
+
+
+class EmptySheet(ImportFileError):
+    """The sheet has no header and no rows."""
+
+    code = "import_empty_sheet"
+    message = _(
+        "工作表“%(sheet)s”是空的。请在第一个工作表的第 1 行填写表头，从第 2 行起每行填写一条培训记录。"
+    )
+
+
+class NoDataRows(ImportFileError):
+    """The sheet has a header but no data rows."""
+
+    code = "import_no_rows"
+    message = _("表格只有表头，没有数据。请从第 %(row)d 行起每行填写一条培训记录。")
+
+
+class MissingColumns(ImportFileError):
+    """Required headers are missing."""
+
+    code = "import_missing_columns"
+    message = _(
+        "第 %(row)d 行的表头缺少这些列：%(missing)s。请使用“下载模板”得到的表格，表头文字保持不变。"
+    )
+
+
+class DuplicateColumns(ImportFileError):
+    """A header appears twice, so it is unclear which column to read."""
+
+    code = "import_duplicate_columns"
+    message = _("表头中“%(header)s”出现了不止一次（%(letters)s 列），请删除多余的列后再上传。")
+
+
+class MergedCells(ImportFileError):
+    """Merged cells in the data area: rows cannot be read one by one."""
+
+    code = "import_merged_cells"
+    message = _(
+        "表格中有合并单元格：%(ranges)s。合并后只有第一个单元格有内容，无法逐行读取。"
+        "请选中这些单元格，点击“取消合并”，在每一行填写完整后再上传。"
+    )
+
+
+class TooManyRows(ImportFileError):
+    """More data rows than one import takes."""
+
+    code = "import_too_many_rows"
+    message = _(
+        "表格有 %(rows)d 行以上数据，超过一次导入的上限 %(limit)d 行。请拆分为几个文件分批导入。"
+    )
+
+
+class UploadNotFound(CreditError):
+    """No upload with this id belongs to the user (expired, removed or someone else's)."""
+
+    code = "import_upload_not_found"
+    message = _("没有找到这次上传的文件（可能已过期，或不是您上传的）。请重新上传。")
+    status = 404
+
+
+class UploadNotReady(CreditError):
+    """The upload has not been checked yet, or is being checked or written right now."""
+
+    code = "import_not_ready"
+    message = _("这份文件还没有校验完成，暂时不能确认导入。请等校验结果出来后再确认。")
+    status = 409
+
+
+class UploadAlreadyImported(CreditError):
+    """The upload was already written; a second confirm would change nothing."""
+
+    code = "import_already_done"
+    message = _("这份文件已经导入完成，无需再次确认。")
+    status = 409
+
+
+class ImportConflict(CreditError):
+    """Someone wrote the same records between the check and the write."""
+
+    code = "import_conflict"
+    message = _(
+        "校验之后有人同时登记或修改了相同的培训记录，本次没有写入任何记录。请重新上传并预览后再确认。"
+    )
+    status = 409
+
+
+class ImportNotAllowed(CreditError):
+    """The account may not add training records."""
+
+    code = "import_not_allowed"
+    message = _("您的账号没有登记培训记录的权限，不能导入。")
+    status = 403
+
+
+# Row errors: shown in the preview and in the report's 错误说明 column.
+ROW_MESSAGES = {
+    "required": _("“%(header)s”不能为空。"),
+    "formula_without_result": _(
+        "“%(header)s”是公式，公式没有计算结果。请在 Excel 中打开并保存一次，或把公式改为数值后再上传。"
+    ),
+    "id_as_float": _(
+        "身份证号码被 Excel 存成了数字（%(value)s），后几位已经丢失。"
+        "请把“身份证号码”列设置为“文本”格式，重新输入号码后再上传。"
+    ),
+    "id_invalid": _("身份证号码“%(value)s”有误：%(reason)s"),
+    "id_as_number_hint": _("（这一格被存成了数字；请把该列设置为“文本”格式后重新输入）"),
+    "example_row": _("这是模板中的示例行，请删除后再上传。"),
+    "teacher_unknown": _(
+        "身份证号码 %(value)s 不是您学校的在册教师（系统中没有该教师，或其不在您管理的学校）。"
+        "请核对号码，或先登记该教师的信息。"
+    ),
+    "name_mismatch": _("姓名“%(value)s”与身份证号码登记的教师“%(expected)s”不一致，请核对。"),
+    "project_unknown": _(
+        "项目编号“%(value)s”不存在，或不是您可以登记的项目。请核对编号（可在培训项目列表中查看）。"
+    ),
+    "project_not_approved": _(
+        "项目“%(project)s”（%(value)s）尚未通过教育局审核，暂不能登记培训记录。"
+    ),
+    "not_a_number": _("“%(header)s”应填写数字，填写的是“%(value)s”。"),
+    "negative": _("“%(header)s”不能为负数，填写的是 %(value)s。"),
+    "too_many_decimals": _("“%(header)s”最多保留 1 位小数，填写的是 %(value)s。"),
+    "too_large": _("“%(header)s”的数值 %(value)s 过大，请核对。"),
+    "leave_above_hours": _("请假学时（%(leave)s）不能超过参训学时（%(hours)s）。"),
+    "bad_grade": _("考核等次只能填写 合格、良好、优秀、不合格 或留空，填写的是“%(value)s”。"),
+    "bad_role": _("参训身份只能填写 学员 或 主讲教师（留空按学员），填写的是“%(value)s”。"),
+    "bad_date": _("完成日期“%(value)s”无法识别，请填写日期，如 2025-03-01。"),
+    "before_start": _("完成日期 %(value)s 早于项目开始日期 %(starts)s，请核对。"),
+    "duplicate": _("与第 %(first)d 行重复：同一位教师的同一个项目只能填写一行。"),
+    "approved_changed": _(
+        "该教师在此项目的记录已认定学分，不能再修改（%(changes)s）。如需更正，请联系教育局。"
+    ),
+    "quota": _("项目“%(project)s”：%(reason)s（已计入系统中已有的记录和本文件）"),
+}
+
+
+def _row_message(code: str, **params) -> str:
+    return str(ROW_MESSAGES[code]) % params
+
+
+# -- parsed rows and results --------------------------------------------------------------------
+@dataclass(slots=True)
+class ParsedRow:
+    """One data row after its cells were parsed; None in an optional field means "left blank"."""
+
+    row: int
+    raw: list[str]
+    id_number: str = ""
+    name: str = ""
+    project_code: str = ""
+    hours: Decimal | None = None
+    leave_hours: Decimal | None = None
+    grade: str | None = None
+    role: str | None = None
+    completed_on: datetime.date | None = None
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+    def add_error(self, key: str, message: str) -> None:
+        self.errors.append((key, message))
+
+    def has_error(self, key: str) -> bool:
+        return any(k == key for k, _m in self.errors)
+
+    def to_json(self) -> list:
+        return [
+            self.row,
+            self.raw,
+            self.id_number,
+            self.name,
+            self.project_code,
+            None if self.hours is None else str(self.hours),
+            None if self.leave_hours is None else str(self.leave_hours),
+            self.grade,
+            self.role,
+            None if self.completed_on is None else self.completed_on.isoformat(),
+            [list(e) for e in self.errors],
+        ]
+
+    @classmethod
+    def from_json(cls, data: list) -> ParsedRow:
+        row, raw, id_number, name, code, hours, leave, grade, role, done, errors = data
+        return cls(
+            row=row,
+            raw=raw,
+            id_number=id_number,
+            name=name,
+            project_code=code,
+            hours=None if hours is None else Decimal(hours),
+            leave_hours=None if leave is None else Decimal(leave),
+            grade=grade,
+            role=role,
+            completed_on=None if done is None else datetime.date.fromisoformat(done),
+            errors=[tuple(e) for e in errors],
+        )
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem of one row, as the preview and the report show it."""
+
+    row: int
+    column: str  # the column letter in the uploaded sheet ("" when the column is absent)
+    header: str
+    message: str
+
+
+@dataclass
+class ImportSummary:
+    """What an import found or did: counts by outcome and every row error."""
+
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    error_rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    is_committed: bool = False
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return self.error_rows == 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "error_rows": self.error_rows,
+            "errors": [[e.row, e.column, e.header, e.message] for e in self.errors],
+            "is_committed": self.is_committed,
+            "ignored_columns": self.ignored_columns,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ImportSummary:
+        return cls(
+            rows=data["rows"],
+            created=data["created"],
+            updated=data["updated"],
+            unchanged=data["unchanged"],
+            error_rows=data["error_rows"],
+            errors=[RowError(*e) for e in data["errors"]],
+            is_committed=data["is_committed"],
+            ignored_columns=data["ignored_columns"],
+        )
+
+
+# -- uploads on disk ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ImportUpload:
+    """A file a user uploaded, kept under MEDIA_ROOT/imports/<id>/ until it expires."""
+
+    id: str
+    user_id: int
+    filename: str
+    created_at: str
+    directory: Path
+
+    @property
+    def source(self) -> Path:
+        return self.directory / "source"
+
+
+def imports_root() -> Path:
+    """Return the directory that holds every pending import."""
+    return Path(settings.MEDIA_ROOT) / "imports"
+
+
+def store_upload(*, file, by) -> ImportUpload:
+    """Keep an uploaded file under a new random id tied to `by`; refuse files above the limit.
+
+    The size is checked before anything is read, so an oversized file is never parsed.
+    """
+    _require_import_permission(by)
+    if file.size > MAX_UPLOAD_BYTES:
+        raise FileTooLarge(
+            size=f"{file.size / 1024 / 1024:.1f}", limit=MAX_UPLOAD_BYTES // 1024 // 1024
+        )
+    _remove_expired_uploads()
+    upload_id = secrets.token_urlsafe(18)
+    directory = imports_root() / upload_id
+    directory.mkdir(parents=True, mode=0o700)
+    with open(directory / "source", "wb") as target:
+        for chunk in file.chunks():
+            target.write(chunk)
+    meta = {
+        "user_id": by.pk,
+        "filename": Path(str(file.name or "upload")).name[:200],
+        "created_at": timezone.now().isoformat(),
+    }
+    _write_json(directory / "meta.json", meta)
+    _write_json(directory / "status.json", {"state": "uploaded"})
+    return ImportUpload(id=upload_id, directory=directory, **meta)
+
+
+def get_upload(*, upload_id: str, by) -> ImportUpload:
+    """Return `by`'s upload `upload_id`, or raise UploadNotFound (also for another user's)."""
+    if not isinstance(upload_id, str) or not UPLOAD_ID.match(upload_id):
+        raise UploadNotFound()
+    directory = imports_root() / upload_id
+    try:
+        meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise UploadNotFound() from None
+    if meta.get("user_id") != by.pk:
+        raise UploadNotFound()
+    return ImportUpload(id=upload_id, directory=directory, **meta)
+
+
+def discard_upload(*, upload: ImportUpload) -> None:
+    """Remove an upload and everything derived from it."""
+    shutil.rmtree(upload.directory, ignore_errors=True)
+
+
+def _remove_expired_uploads() -> None:
+    root = imports_root()
+    if not root.is_dir():
+        return
+    cutoff = time.time() - UPLOAD_TTL.total_seconds()
+    for directory in root.iterdir():
+        try:
+            if directory.is_dir() and directory.stat().st_mtime < cutoff:
+                shutil.rmtree(directory, ignore_errors=True)
+        except OSError:
+            continue  # removed meanwhile by another request
+
+
+def _write_json(path: Path, data) -> None:
+    """Write JSON atomically, so a status poll never reads half a file."""
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def _read_json(path: Path, default=None):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return default
+
+
+def import_status(*, upload: ImportUpload) -> dict[str, Any]:
+    """Return the upload's progress: state, rows, rows validated and written, and a message."""
+    status = _read_json(upload.directory / "status.json", {"state": "uploaded"})
+    status.setdefault("rows", 0)
+    status.setdefault("validated", 0)
+    status.setdefault("written", 0)
+    status.setdefault("message", "")
+    status.setdefault("step", "validate")
+    return status
+
+
+def import_summary(*, upload: ImportUpload) -> ImportSummary | None:
+    """Return the result of the last check or write of the upload, if there was one."""
+    data = _read_json(upload.directory / "result.json")
+    return ImportSummary.from_json(data) if data else None
+
+
+def _set_status(upload: ImportUpload, **values) -> None:
+    status = import_status(upload=upload)
+    status.update(values)
+    _write_json(upload.directory / "status.json", status)
+
+
+# -- reading the file ---------------------------------------------------------------------------
+class _NoFormulaResult:
+    """A formula cell saved without its computed value (written by a program, never opened)."""
+
+    def __repr__(self) -> str:
+        return "<formula without result>"
+
+
+NO_FORMULA_RESULT = _NoFormulaResult()
+
+
+@dataclass
+class Table:
+    """The readable rows of an uploaded sheet and where each column is."""
+
+    positions: dict[str, int]  # column key → 0-based index in a row
+    letters: dict[str, str]
+    header_row: int
+    ignored: list[str]
+    rows: Iterable[tuple[int, tuple]]  # (row number as the user sees it, cell values)
+    estimate: int  # data rows, from the sheet's declared size (may be rough)
+    epoch: datetime.datetime = CALENDAR_WINDOWS_1900
+    close: Callable[[], None] = lambda: None
+
+
+def open_table(path: Path, filename: str) -> Table:
+    """Open an uploaded .xlsx or .csv file; raise ImportFileError (in Chinese) when it cannot be.
+
+    The kind of file is told by its first bytes, not by its name: a PNG renamed .xlsx is not a
+    workbook, and a CSV saved by WPS may carry any name.
+    """
+    with open(path, "rb") as source:
+        head = source.read(8)
+    lower = filename.lower()
+    if head.startswith(b"PK\x03\x04"):
+        return _open_xlsx(path, filename)
+    if head.startswith(b"\xd0\xcf\x11\xe0") or lower.endswith(".xls"):
+        raise OldExcelFormat(name=filename)  # OLE2: .xls, or an .xlsx with a password
+    if lower.endswith(TEXT_EXTENSIONS + EXCEL_EXTENSIONS) and _looks_like_text(path):
+        return _open_csv(path, filename)  # a CSV, even one renamed .xlsx
+    raise NotATable(name=filename)
+
+
+def _looks_like_text(path: Path) -> bool:
+    """Return whether the file starts like text in an encoding the CSV reader understands."""
+    with open(path, "rb") as source:
+        sample = source.read(4096)
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True  # UTF-16 ("Unicode 文本" from Excel)
+    for encoding in ("utf-8", "gb18030"):
+        for cut in range(4):  # the sample may end inside a multi-byte character
+            try:
+                text = sample[: len(sample) - cut].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            return bool(text) and not any(
+                unicodedata.category(c) == "Cc" and c not in "\t\r\n" for c in text
+            )
+    return False
+
+
+def _normalize_header(value) -> str:
+    text = unicodedata.normalize("NFKC", str(value or ""))
+    text = re.sub(r"\s+", "", text).strip("*")
+    return re.sub(r"[(][^()]*[)]$", "", text)  # "参训学时(必填)" → "参训学时"
+
+
+HEADER_WORDS = {
+    _normalize_header(word): column.key
+    for column in COLUMNS
+    for word in (column.header, *column.aliases)
+}
+
+
+def _match_headers(cells: tuple, row_number: int) -> tuple[dict[str, int], list[str]]:
+    positions: dict[str, int] = {}
+    ignored = []
+    for index, cell in enumerate(cells):
+        word = _normalize_header(cell)
+        if not word:
+            continue
+        key = HEADER_WORDS.get(word)
+        if key is None:
+            ignored.append(str(cell).strip())
+        elif key in positions:
+            letters = f"{get_column_letter(positions[key] + 1)}、{get_column_letter(index + 1)}"
+            raise DuplicateColumns(header=COLUMN_BY_KEY[key].header, letters=letters)
+        else:
+            positions[key] = index
+    missing = [c.header for c in COLUMNS if c.is_required and c.key not in positions]
+    if missing:
+        raise MissingColumns(row=row_number, missing="、".join(missing))
+    return positions, ignored
+
+
+def _find_header(rows: Iterator[tuple[int, tuple]], sheet: str):
+    """Return (row number, column positions, ignored headers) of the first header row.
+
+    The row iterator is left just after the header. Without a recognisable header the first
+    non-blank row is taken as one, so the error names the missing columns.
+    """
+    first_row = None
+    for _position in range(HEADER_SEARCH_ROWS):
+        try:
+            number, cells = next(rows)
+        except StopIteration:
+            break
+        if _is_blank(cells):
+            continue
+        if first_row is None:
+            first_row = (number, cells)
+        words = {HEADER_WORDS.get(_normalize_header(c)) for c in cells}
+        if "id_number" in words or "project_code" in words:
+            positions, ignored = _match_headers(cells, number)
+            return number, positions, ignored
+    if first_row is None:
+        raise EmptySheet(sheet=sheet)
+    _match_headers(first_row[1], first_row[0])  # raises MissingColumns naming what is absent
+    raise EmptySheet(sheet=sheet)  # pragma: no cover - _match_headers always raises here
+
+
+def _is_blank(cells: tuple) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+
+MERGE_RE = re.compile(rb'<(?:[\w.-]+:)?mergeCell\s[^>]*?ref="([A-Za-z]+\d+(?::[A-Za-z]+\d+)?)"')
+FORMULA_RE = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
+CELL_RE = re.compile(r"([A-Za-z]+)(\d+)")
+
+
+def _scan_sheet_xml(archive: zipfile.ZipFile, member: str) -> tuple[list[str], bool]:
+    """Return the sheet's merged ranges and whether it holds formulas, reading it in chunks."""
+    merges: list[str] = []
+    has_formula = False
+    tail = b""
+    with archive.open(member) as source:
+        while chunk := source.read(1 << 20):
+            window = tail + chunk
+            has_formula = has_formula or bool(FORMULA_RE.search(window))
+            for match in MERGE_RE.finditer(window):
+                ref = match.group(1).decode()
+                if ref not in merges:
+                    merges.append(ref)
+            tail = window[-512:]
+    return merges, has_formula
+
+
+def _row_span(ref: str) -> tuple[int, int]:
+    rows = [int(m.group(2)) for m in CELL_RE.finditer(ref)]
+    return min(rows), max(rows)
+
+
+def _load_workbook(path: Path, *, data_only: bool):
+    """Open a workbook read-only from a file handle (the stored name has no extension)."""
+    handle = open(path, "rb")  # noqa: SIM115 closed with the workbook, after the rows are read
+    try:
+        workbook = load_workbook(handle, read_only=True, data_only=data_only)
+    except BaseException:
+        handle.close()
+        raise
+
+    def close():
+        workbook.close()
+        handle.close()
+
+    return workbook, close
+
+
+def _open_xlsx(path: Path, filename: str) -> Table:
+    try:
+        workbook, close = _load_workbook(path, data_only=True)
+    except Exception:  # openpyxl raises many kinds on a zip that is not a workbook
+        raise NotATable(name=filename) from None
+    try:
+        sheet = _data_sheet(workbook)
+        estimate = max((sheet.max_row or 1) - 1, 0)
+        sheet.reset_dimensions()  # a wrong declared size would cut rows off; read what is there
+        rows = _numbered(sheet.iter_rows(values_only=True))
+        header_row, positions, ignored = _find_header(rows, sheet.title)
+        member = getattr(sheet, "_worksheet_path", None)
+        merges, has_formula = ([], False)
+        if member:
+            merges, has_formula = _scan_sheet_xml(workbook._archive, member)
+        blocking = [ref for ref in merges if _row_span(ref)[1] >= header_row]
+        if blocking:
+            shown = "、".join(blocking[:5])
+            if len(blocking) > 5:
+                shown += _t("等 %(n)d 处") % {"n": len(blocking)}
+            raise MergedCells(ranges=shown)
+        if has_formula:
+            rows = _with_formula_markers(rows, path, sheet.title, header_row)
+    except ImportFileError:
+        close()
+        raise
+    except Exception:  # a damaged sheet part
+        close()
+        raise NotATable(name=filename) from None
+    return Table(
+        positions=positions,
+        letters={k: get_column_letter(i + 1) for k, i in positions.items()},
+        header_row=header_row,
+        ignored=ignored,
+        rows=rows,
+        estimate=max(estimate - (header_row - 1), 0),
+        epoch=workbook.epoch,
+        close=close,
+    )
+
+
+def _data_sheet(workbook):
+    """Return the first sheet with a recognisable header in its first rows, else the first."""
+    sheets = workbook.worksheets
+    if not sheets:
+        raise NotATable(name="")
+    for sheet in sheets:
+        for cells in sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True):
+            words = {HEADER_WORDS.get(_normalize_header(c)) for c in cells}
+            if "id_number" in words or "project_code" in words:
+                return sheet
+    return sheets[0]
+
+
+def _numbered(rows: Iterable[tuple]) -> Iterator[tuple[int, tuple]]:
+    return ((number, cells) for number, cells in enumerate(rows, start=1))
+
+
+def _with_formula_markers(rows, path: Path, title: str, header_row: int):
+    """Mark formula cells saved without a computed value (data_only gives None for them)."""
+    formulas, close = _load_workbook(path, data_only=False)
+    sheet = formulas[title]
+    sheet.reset_dimensions()
+    formula_rows = sheet.iter_rows(min_row=header_row + 1, values_only=True)
+    try:
+        for (number, cells), formula_cells in zip(rows, formula_rows, strict=False):
+            if any(isinstance(c, str) and c.startswith("=") for c in formula_cells):
+                cells = tuple(
+                    NO_FORMULA_RESULT
+                    if value is None and isinstance(f, str) and f.startswith("=")
+                    else value
+                    for value, f in zip(
+                        cells + (None,) * (len(formula_cells) - len(cells)),
+                        formula_cells,
+                        strict=False,
+                    )
+                )
+            yield number, cells
+    finally:
+        close()
+
+
+def _open_csv(path: Path, filename: str) -> Table:
+    data = path.read_bytes()
+    text = None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ["utf-16"]
+    elif data.startswith(b"\xef\xbb\xbf"):
+        encodings = ["utf-8-sig"]
+    else:
+        encodings = ["utf-8", "gb18030"]  # WPS and Excel on Chinese Windows save GBK
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    if text is None or "\x00" in text:
+        raise UnknownEncoding(name=filename)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",\t;", key=first_line.count)
+    rows = _numbered(tuple(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter))
+    header_row, positions, ignored = _find_header(rows, filename)
+    return Table(
+        positions=positions,
+        letters={k: get_column_letter(i + 1) for k, i in positions.items()},
+        header_row=header_row,
+        ignored=ignored,
+        rows=rows,
+        estimate=max(text.count("\n") - header_row + 1, 0),
+    )
+
+
+def _data_rows(table: Table) -> Iterator[tuple[int, tuple]]:
+    """Yield the non-blank data rows; a long run of blank rows ends the table."""
+    blank_run = 0
+    count = 0
+    for number, cells in table.rows:
+        if _is_blank(cells):
+            blank_run += 1
+            if blank_run >= BLANK_RUN_ENDS_TABLE:
+                return
+            continue
+        blank_run = 0
+        count += 1
+        if count > MAX_ROWS:
+            raise TooManyRows(rows=MAX_ROWS, limit=MAX_ROWS)
+        yield number, cells
+
+
+def inspect_upload(*, upload: ImportUpload) -> Table:
+    """Check that the upload is a readable sheet with the required headers; return it open.
+
+    Raises an ImportFileError in Chinese for every file-level problem. The caller closes the
+    table (`table.close()`), or reads its rows.
+    """
+    return open_table(upload.source, upload.filename)
+
+
+# -- parsing one row (no database) --------------------------------------------------------------
+DATE_RE = re.compile(
+    r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?(?:[T\s]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+COMPACT_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+SCIENTIFIC_RE = re.compile(r"^\d(?:\.\d+)?E\+?\d+$", re.IGNORECASE)
+NAME_DOTS = str.maketrans(dict.fromkeys("•・.‧∙⋅・", "·"))
+FIRST_SERIAL, LAST_SERIAL = 32874, 73051  # 1990-01-01 … 2099-12-31 as Excel serial numbers
+
+
+def _display(value) -> str:
+    """Return a cell as the user typed it, for the report."""
+    if value is None:
+        return ""
+    if type(value) is str:  # most cells: the fast path
+        return value.strip()
+    if value is NO_FORMULA_RESULT:
+        return _t("（公式无结果）")
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:.6G}" if abs(value) >= 1e15 else f"{value:g}"
+    return str(value).strip()
+
+
+def _text(value) -> str:
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def normalize_name(value: str) -> str:
+    """Return a name folded for comparison: full-width forms, spaces and the dots of 阿依古丽·买买提."""
+    return "".join(_text(value).translate(NAME_DOTS).split()).casefold()
+
+
+def parse_row(number: int, cells: tuple, table: Table) -> ParsedRow:
+    """Parse one row's cells into typed values and row errors; reads no database."""
+    values = {
+        key: (cells[index] if index < len(cells) else None)
+        for key, index in table.positions.items()
+    }
+    parsed = ParsedRow(row=number, raw=[_display(values.get(c.key)) for c in COLUMNS])
+    for column in COLUMNS:
+        value = values.get(column.key)
+        if value is NO_FORMULA_RESULT:
+            parsed.add_error(
+                column.key, _row_message("formula_without_result", header=column.header)
+            )
+            continue
+        blank = value is None or (isinstance(value, str) and not value.strip())
+        if blank:
+            if column.is_required:
+                parsed.add_error(column.key, _row_message("required", header=column.header))
+            continue
+        PARSERS[column.key](parsed, value, table)
+    if (
+        parsed.hours is not None
+        and parsed.leave_hours is not None
+        and parsed.leave_hours > parsed.hours
+    ):
+        parsed.add_error(
+            "leave_hours",
+            _row_message("leave_above_hours", leave=parsed.leave_hours, hours=parsed.hours),
+        )
+    return parsed
+
+
+def _parse_id_number(parsed: ParsedRow, value, table: Table) -> None:
+    if isinstance(value, float) or (isinstance(value, str) and SCIENTIFIC_RE.match(_text(value))):
+        shown = f"{value:.6G}" if isinstance(value, float) else _text(value)
+        parsed.add_error("id_number", _row_message("id_as_float", value=shown))
+        return
+    is_number = isinstance(value, int) and not isinstance(value, bool)
+    number = normalize_id_number(str(value).lstrip("'"))
+    parsed.id_number = number
+    if is_number:
+        # Checked here already: a number cannot hold the final X and loses digits past 15.
+        try:
+            validate_id_number(number)
+        except ValidationError as exc:
+            reason = exc.messages[0] + str(ROW_MESSAGES["id_as_number_hint"])
+            parsed.add_error("id_number", _row_message("id_invalid", value=number, reason=reason))
+
+
+def _parse_name(parsed: ParsedRow, value, table: Table) -> None:
+    parsed.name = _text(value)
+
+
+def _parse_project_code(parsed: ParsedRow, value, table: Table) -> None:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    parsed.project_code = "".join(_text(value).split())
+
+
+def _parse_hours(key: str):
+    header = COLUMN_BY_KEY[key].header
+
+    def parse(parsed: ParsedRow, value, table: Table) -> None:
+        hours = _decimal(value)
+        shown = _display(value)
+        if hours is None:
+            parsed.add_error(key, _row_message("not_a_number", header=header, value=shown))
+        elif hours < 0:
+            parsed.add_error(key, _row_message("negative", header=header, value=shown))
+        elif hours != hours.quantize(Decimal("0.1")):
+            parsed.add_error(key, _row_message("too_many_decimals", header=header, value=shown))
+        elif hours > MAX_HOURS:
+            parsed.add_error(key, _row_message("too_large", header=header, value=shown))
+        else:
+            setattr(parsed, key, hours.quantize(Decimal("0.1")))
+
+    return parse
+
+
+def _decimal(value) -> Decimal | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        rounded = round(value, 1)
+        # A formula's float noise (39.99999999) is its one-decimal value; real extra digits stay.
+        return Decimal(str(rounded if abs(value - rounded) < 1e-9 else value))
+    if not isinstance(value, str):
+        return None
+    text = _text(value).replace(",", "")
+    text = re.sub(r"(学时|小时)$", "", text).strip()
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def _parse_word(key: str, words: dict[str, str], code: str):
+    values = {v: v for v in words.values()}
+
+    def parse(parsed: ParsedRow, value, table: Table) -> None:
+        word = "".join(_text(value).split())
+        found = words.get(word) or values.get(word.lower())
+        if found is None:
+            parsed.add_error(key, _row_message(code, value=_display(value)))
+        else:
+            setattr(parsed, key, found)
+
+    return parse
+
+
+def _parse_completed_on(parsed: ParsedRow, value, table: Table) -> None:
+    day = parse_date(value, epoch=table.epoch)
+    if day is None:
+        parsed.add_error("completed_on", _row_message("bad_date", value=_display(value)))
+    else:
+        parsed.completed_on = day
+
+
+def parse_date(value, *, epoch=CALENDAR_WINDOWS_1900) -> datetime.date | None:
+    """Read a date as Excel or WPS may hold it: a date cell, a serial number, or text.
+
+    Text may be 2025-03-01, 2025/3/1, 2025.3.1, 2025年3月1日 or 20250301, with full-width digits
+    and an optional time of day.
+    """
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if FIRST_SERIAL <= value <= LAST_SERIAL:
+            return from_excel(value, epoch=epoch).date()
+        if isinstance(value, int) or float(value).is_integer():
+            value = str(int(value))  # 20250301 typed as a number
+        else:
+            return None
+    if not isinstance(value, str):
+        return None
+    text = _text(value)
+    match = DATE_RE.match(text) or COMPACT_DATE_RE.match(text)
+    if match is None:
+        return None
+    try:
+        return datetime.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+
+
+PARSERS: dict[str, Callable[[ParsedRow, Any, Table], None]] = {
+    "id_number": _parse_id_number,
+    "name": _parse_name,
+    "project_code": _parse_project_code,
+    "hours": _parse_hours("hours"),
+    "leave_hours": _parse_hours("leave_hours"),
+    "grade": _parse_word("grade", GRADE_WORDS, "bad_grade"),
+    "role": _parse_word("role", ROLE_WORDS, "bad_role"),
+    "completed_on": _parse_completed_on,
+}
+
+
+def read_rows(table: Table, *, progress: Callable[[int], None] | None = None) -> list[ParsedRow]:
+    """Parse every data row of an open table; raise NoDataRows when there is none."""
+    rows = []
+    try:
+        for number, cells in _data_rows(table):
+            rows.append(parse_row(number, cells, table))
+            if progress is not None and len(rows) % PROGRESS_EVERY == 0:
+                progress(len(rows))
+    finally:
+        table.close()
+    if not rows:
+        raise NoDataRows(row=table.header_row + 1)
+    return rows
+
+
+# -- checking rows against the database ---------------------------------------------------------
+@dataclass
+class _Plan:
+    creates: list[tuple[tuple[int, int], dict[str, Any]]]  # ((teacher id, project id), values)
+    updates: list[TrainingRecord]
+    actions: list[str]
+
+
+def _chunks(values: list, size: int = LOOKUP_CHUNK) -> Iterator[list]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _require_import_permission(by) -> None:
+    # The edge answers 403 first; this keeps a task or command from acting for anyone else.
+    if not (by.is_superuser or by.has_perm(permission_for(TrainingRecord, "add"))):
+        raise ImportNotAllowed()
+
+
+def _plan(rows: list[ParsedRow], by, *, lock: bool = False) -> _Plan:
+    """Check rows against the database in a fixed number of queries; add row errors in place.
+
+    Returns the records to create and to update, and each row's outcome.
+    """
+    _mark_duplicates(rows)
+    teachers = _teachers_by_id_number(rows, by)
+    projects = _projects_by_code(rows, by)
+    keys = {}
+    for parsed in rows:
+        teacher = teachers.get(parsed.id_number) if not parsed.has_error("id_number") else None
+        project = projects.get(parsed.project_code)
+        _check_references(parsed, teacher, project)
+        if teacher and project and project.is_approved:
+            keys[parsed.row] = (teacher[0], project.pk)
+    existing = _existing_records(keys.values(), by, lock=lock)
+    now = timezone.now()
+    creates, updates, actions = [], [], []
+    targets: dict[int, tuple] = {}  # row → (record or None, grade, role) after the import
+    for parsed in rows:
+        key = keys.get(parsed.row)
+        action = "error"
+        if key is not None:
+            project = projects[parsed.project_code]
+            record = existing.get(key)
+            values = _target_values(parsed, record, project)
+            if values["completed_on"] < project.starts_on:
+                parsed.add_error(
+                    "completed_on",
+                    _row_message(
+                        "before_start", value=values["completed_on"], starts=project.starts_on
+                    ),
+                )
+            targets[parsed.row] = (record, values["grade"], values["role"])
+            action = _compare(parsed, record, values, key, now, creates, updates)
+        actions.append("error" if parsed.errors else action)
+    _check_quotas(rows, keys, targets, projects, teachers)
+    actions = ["error" if parsed.errors else a for parsed, a in zip(rows, actions, strict=True)]
+    return _Plan(creates=creates, updates=updates, actions=actions)
+
+
+def _mark_duplicates(rows: list[ParsedRow]) -> None:
+    first: dict[tuple[str, str], int] = {}
+    for parsed in rows:
+        if not parsed.id_number or not parsed.project_code:
+            continue
+        key = (parsed.id_number, parsed.project_code)
+        if key in first:
+            parsed.add_error("id_number", _row_message("duplicate", first=first[key]))
+        else:
+            first[key] = parsed.row
+
+
+def _teachers_by_id_number(rows: list[ParsedRow], by) -> dict[str, tuple]:
+    """Return (pk, name, county code, county name) of the teachers `by` may change, by ID
+    number: one query."""
+    numbers = sorted({r.id_number for r in rows if r.id_number and not r.has_error("id_number")})
+    found = {}
+    scoped = Teacher.objects.restrict(by, "change").order_by()
+    for chunk in _chunks(numbers):
+        for pk, number, name, county_code, county_name in scoped.filter(
+            id_number__in=chunk
+        ).values_list("pk", "id_number", "name", "school__county__code", "school__county__name"):
+            found[number] = (pk, name, county_code, county_name)
+    return found
+
+
+def _projects_by_code(rows: list[ParsedRow], by) -> dict[str, TrainingProject]:
+    """Return the projects `by` may see, by code (approved or not, to say which): one query."""
+    codes = sorted({r.project_code for r in rows if r.project_code})
+    found = {}
+    scoped = TrainingProject.objects.restrict(by, "view").select_related("issuing_unit").order_by()
+    for chunk in _chunks(codes):
+        for project in scoped.filter(code__in=chunk):
+            found[project.code] = project
+    return found
+
+
+def _check_references(parsed: ParsedRow, teacher: tuple | None, project) -> None:
+    if teacher is None and (parsed.id_number, parsed.name) == (EXAMPLE_ID_NUMBER, EXAMPLE_NAME):
+        parsed.errors = [("id_number", _row_message("example_row"))]  # nothing else matters
+        return
+    if parsed.id_number and not parsed.has_error("id_number") and teacher is None:
+        try:  # only numbers no teacher has are validated: a stored number is valid already
+            validate_id_number(parsed.id_number)
+        except ValidationError as exc:
+            message = _row_message("id_invalid", value=parsed.id_number, reason=exc.messages[0])
+        else:
+            message = _row_message("teacher_unknown", value=parsed.id_number)
+        parsed.add_error("id_number", message)
+    if (
+        teacher is not None
+        and parsed.name
+        and normalize_name(parsed.name) != normalize_name(teacher[1])
+    ):
+        parsed.add_error(
+            "name", _row_message("name_mismatch", value=parsed.name, expected=teacher[1])
+        )
+    if parsed.project_code and project is None:
+        parsed.add_error("project_code", _row_message("project_unknown", value=parsed.project_code))
+    elif project is not None and not project.is_approved:
+        parsed.add_error(
+            "project_code",
+            _row_message("project_not_approved", project=project.name, value=project.code),
+        )
+
+
+def _existing_records(keys: Iterable[tuple[int, int]], by, *, lock: bool) -> dict:
+    """Return the records the rows point at, by (teacher, project): two queries, pks locked."""
+    wanted = set(keys)
+    if not wanted:
+        return {}
+    teacher_ids = sorted({t for t, _p in wanted})
+    project_ids = sorted({p for _t, p in wanted})
+    scoped = TrainingRecord.objects.restrict(by, "change").order_by()
+    pks = []
+    for chunk in _chunks(teacher_ids):
+        candidates = scoped.filter(teacher_id__in=chunk, project_id__in=project_ids)
+        for pk, teacher_id, project_id in candidates.values_list("pk", "teacher_id", "project_id"):
+            if (teacher_id, project_id) in wanted:
+                pks.append(pk)
+    records = {}
+    for chunk in _chunks(sorted(pks)):
+        query = TrainingRecord.objects.filter(pk__in=chunk).order_by("pk")
+        if lock:
+            query = query.select_for_update(of=("self",))  # lock in pk order (STYLE §5)
+        for record in query:
+            records[(record.teacher_id, record.project_id)] = record
+    return records
+
+
+def _target_values(parsed: ParsedRow, record, project) -> dict[str, Any]:
+    """Return the record's values after the import; a blank optional cell keeps what is stored."""
+    if record is None:
+        return {
+            "hours": parsed.hours,
+            "leave_hours": Decimal(0) if parsed.leave_hours is None else parsed.leave_hours,
+            "grade": parsed.grade or "",
+            "role": parsed.role or RecordRole.TRAINEE,
+            "completed_on": parsed.completed_on or project.ends_on,
+        }
+    values = {
+        "hours": parsed.hours if parsed.hours is not None else record.hours,
+        "leave_hours": record.leave_hours if parsed.leave_hours is None else parsed.leave_hours,
+        "grade": record.grade if parsed.grade is None else parsed.grade,
+        "role": record.role if parsed.role is None else parsed.role,
+        "completed_on": parsed.completed_on or record.completed_on,
+    }
+    if values["leave_hours"] > values["hours"] and not parsed.has_error("leave_hours"):
+        parsed.add_error(
+            "leave_hours",
+            _row_message("leave_above_hours", leave=values["leave_hours"], hours=values["hours"]),
+        )
+    return values
+
+
+def _compare(parsed, record, values, key, now, creates, updates) -> str:
+    if parsed.errors or values["hours"] is None:
+        return "error"
+    if record is None:
+        creates.append((key, values))  # built only when written: the preview needs no objects
+        return "created"
+    changed = [name for name in RECORD_FIELDS if getattr(record, name) != values[name]]
+    if not changed:
+        return "unchanged"
+    if record.status == RecordStatus.APPROVED:
+        shown = "；".join(
+            f"{COLUMN_BY_KEY[name].header} {_shown(name, getattr(record, name))}"
+            f" → {_shown(name, values[name])}"
+            for name in changed
+        )
+        parsed.add_error(changed[0], _row_message("approved_changed", changes=shown))
+        return "error"
+    for name in changed:
+        setattr(record, name, values[name])
+    if record.status == RecordStatus.REJECTED:
+        record.status = RecordStatus.DRAFT  # corrected after being sent back: declare again
+        record.reject_reason = ""
+    record.updated_at = now
+    updates.append(record)
+    return "updated"
+
+
+def _shown(name: str, value) -> str:
+    if name == "grade":
+        return str(GRADE_LABELS.get(value, _t("空")))
+    if name == "role":
+        return str(ROLE_LABELS.get(value, value))
+    return str(value)
+
+
+def _check_quotas(rows, keys, targets, projects, teachers) -> None:
+    """Check each touched project's grade quota over its trainees after the import.
+
+    004 五(二)2 良好以上的不超过30%，其中，优秀的不超过15%: the quota of the policy of the
+    project's issuing unit (a national project: its trainees' county), counted over the
+    project's records already stored plus the file. A quota already broken before the file, and
+    not made worse by it, is not the file's fault and is not reported.
+    """
+    by_project: dict[int, list[ParsedRow]] = {}
+    for parsed in rows:
+        if parsed.row in targets:
+            by_project.setdefault(keys[parsed.row][1], []).append(parsed)
+    touched = {
+        project_id
+        for project_id, project_rows in by_project.items()
+        if any(targets[r.row][1] or targets[r.row][2] != RecordRole.TRAINEE for r in project_rows)
+    }
+    if not touched:
+        return
+    stored: dict[int, dict[int, str]] = {p: {} for p in touched}
+    trainees = TrainingRecord.objects.filter(
+        project_id__in=sorted(touched), role=RecordRole.TRAINEE
+    )
+    for project_id, teacher_id, grade in trainees.order_by().values_list(
+        "project_id", "teacher_id", "grade"
+    ):
+        stored[project_id][teacher_id] = grade
+    specs = QuotaSpecs()
+    by_pk = {p.pk: p for p in projects.values()}
+    for project_id in sorted(touched):
+        project = by_pk[project_id]
+        project_rows = by_project[project_id]
+        before = stored[project_id]
+        after = dict(before)
+        for parsed in project_rows:
+            teacher_id = keys[parsed.row][0]
+            _record, grade, role = targets[parsed.row]
+            if role == RecordRole.TRAINEE:
+                after[teacher_id] = grade
+            else:
+                after.pop(teacher_id, None)
+        # The issuing unit's policy; a national project takes its trainees' county's.
+        unit = project.issuing_unit
+        teacher = teachers[project_rows[0].id_number]
+        code, name = (unit.code, unit.name) if unit else (teacher[2], teacher[3])
+        try:
+            spec = specs.for_unit(code=code, name=name)
+        except PolicyNotFound as exc:
+            for parsed in project_rows:
+                if targets[parsed.row][1]:
+                    parsed.add_error("grade", str(exc))
+            continue
+        broken = _broken_quota(spec, after)
+        if broken is None:
+            continue
+        earlier = _broken_quota(spec, before)
+        if (
+            earlier is not None
+            and earlier.params["grade"] == broken.params["grade"]
+            and earlier.params["count"] >= broken.params["count"]
+        ):
+            continue
+        grades = next(q.grades for q in spec.grade_quotas if str(q.grade) == broken.params["grade"])
+        blamed = [r for r in project_rows if targets[r.row][1] in grades] or project_rows
+        reason = str(CreditRuleError(broken.code, **broken.params))
+        for parsed in blamed:
+            parsed.add_error("grade", _row_message("quota", project=project.name, reason=reason))
+
+
+def _broken_quota(spec, grades_by_teacher: dict[int, str]):
+    graded = [g for g in grades_by_teacher.values() if g]
+    try:
+        rules.check_grade_quota(spec, graded, participants=len(grades_by_teacher))
+    except rules.RuleError as exc:
+        return exc
+    return None
+
+
+class QuotaSpecs:
+    """The policy spec of each unit a file's projects need, in three queries for the whole file.
+
+    The active policies are read once and matched as `selectors.policy_for_county` matches
+    them, by the longest `applies_to_code` prefix of the unit's code, then by code (a test
+    holds the two equal); a file touches dozens of units, which would be three queries each.
+    """
+
+    def __init__(self):
+        self.policies: list | None = None
+        self.specs: dict[int, rules.PolicySpec] = {}
+
+    def for_unit(self, *, code: str, name: str) -> rules.PolicySpec:
+        """Return the spec of the policy applying to the unit `code`; PolicyNotFound if none."""
+        if self.policies is None:
+            self.policies = sorted(
+                published_policies(), key=lambda p: (-len(p.applies_to_code), p.code)
+            )
+        policy = next((p for p in self.policies if code.startswith(p.applies_to_code)), None)
+        if policy is None:
+            raise PolicyNotFound(place=name)
+        if policy.pk not in self.specs:
+            self.specs[policy.pk] = policy_spec(policy)
+        return self.specs[policy.pk]
+
+
+def _summarize(rows: list[ParsedRow], actions: list[str], table_letters, ignored, committed):
+    summary = ImportSummary(rows=len(rows), ignored_columns=ignored, is_committed=committed)
+    order = {c.key: i for i, c in enumerate(COLUMNS)}
+    for parsed, action in zip(rows, actions, strict=True):
+        if action == "error":
+            summary.error_rows += 1
+            for key, message in sorted(parsed.errors, key=lambda e: order.get(e[0], 99)):
+                summary.errors.append(
+                    RowError(
+                        row=parsed.row,
+                        column=table_letters.get(key, ""),
+                        header=COLUMN_BY_KEY[key].header if key in COLUMN_BY_KEY else "",
+                        message=message,
+                    )
+                )
+        else:
+            setattr(summary, action, getattr(summary, action) + 1)
+    return summary
+
+
+# -- the services -------------------------------------------------------------------------------
+class _Progress:
+    """Write the upload's status file at most a few times a second."""
+
+    def __init__(self, upload: ImportUpload, report: Callable[[dict], None] | None = None):
+        self.upload = upload
+        self.report = report
+        self.last = 0.0
+
+    def __call__(self, force: bool = False, **values) -> None:
+        now = time.monotonic()
+        if force or now - self.last >= 0.3:
+            self.last = now
+            _set_status(self.upload, **values)
+        if self.report is not None:
+            self.report(values)
+
+
+def validate_upload(*, upload: ImportUpload, by, progress=None) -> ImportSummary:
+    """Read and check every row of an upload without writing; keep the result for the confirm.
+
+    File-level problems raise ImportFileError; row problems are listed in the summary.
+    """
+    _require_import_permission(by)
+    status = _Progress(upload, progress)
+    status(force=True, state="validating", step="validate", validated=0, written=0, message="")
+    try:
+        table = inspect_upload(upload=upload)
+        status(force=True, rows=table.estimate)
+        rows = read_rows(table, progress=lambda n: status(validated=n))
+        status(force=True, rows=len(rows), validated=len(rows))
+        # Kept before the database check: the confirm checks the database again from here.
+        _write_json(upload.directory / "rows.json", [r.to_json() for r in rows])
+        _write_json(upload.directory / "table.json", {"letters": table.letters})
+        plan = _plan(rows, by)
+    except CreditError as exc:
+        status(force=True, state="failed", message=str(exc))
+        raise
+    summary = _summarize(rows, plan.actions, table.letters, table.ignored, committed=False)
+    _save_result(upload, summary, plan.actions)
+    status(force=True, state="validated", rows=len(rows), validated=len(rows))
+    return summary
+
+
+def commit_upload(*, upload: ImportUpload, by, progress=None) -> ImportSummary:
+    """Check the upload's rows again and write them in one transaction if every row is valid.
+
+    New records are drafts (待申报); a changed draft or declared record is updated, a changed
+    rejected one goes back to draft; approved records are never changed. History names `by`.
+    When any row is invalid nothing is written and the summary lists the errors.
+    """
+    _require_import_permission(by)
+    state = import_status(upload=upload)["state"]
+    if state == "committed":
+        raise UploadAlreadyImported()
+    data = _read_json(upload.directory / "rows.json")
+    if data is None or state == "validating":
+        raise UploadNotReady()
+    rows = [ParsedRow.from_json(item) for item in data]
+    letters = _read_json(upload.directory / "table.json", {"letters": {}})["letters"]
+    previous = import_summary(upload=upload)
+    ignored = previous.ignored_columns if previous else []
+    status = _Progress(upload, progress)
+    status(
+        force=True,
+        state="committing",
+        step="commit",
+        rows=len(rows),
+        validated=0,
+        written=0,
+        message="",
+    )
+    try:
+        with transaction.atomic():
+            plan = _plan(rows, by, lock=True)
+            to_write = len(plan.creates) + len(plan.updates)
+            status(force=True, validated=len(rows), to_write=to_write)
+            committed = not any(a == "error" for a in plan.actions)
+            if committed:
+                _write(plan, by=by, upload=upload, status=status)
+    except IntegrityError:
+        status(force=True, state="validated", message=str(ImportConflict()))
+        raise ImportConflict() from None
+    summary = _summarize(rows, plan.actions, letters, ignored, committed=committed)
+    _save_result(upload, summary, plan.actions)
+    written = summary.created + summary.updated if committed else 0
+    status(
+        force=True,
+        state="committed" if committed else "validated",
+        validated=len(rows),
+        written=written,
+    )
+    return summary
+
+
+def _write(plan: _Plan, *, by, upload: ImportUpload, status) -> None:
+    reason = _t("Excel 导入：%(file)s") % {"file": upload.filename}
+    written = 0
+    for chunk in _chunks(plan.creates, WRITE_CHUNK):
+        chunk = [
+            TrainingRecord(teacher_id=teacher_id, project_id=project_id, **values)
+            for (teacher_id, project_id), values in chunk
+        ]  # status: the model's default, draft (待申报)
+        bulk_create_with_history(
+            chunk, TrainingRecord, default_user=by, default_change_reason=reason
+        )
+        written += len(chunk)
+        status(written=written)
+    fields = [*RECORD_FIELDS, "status", "reject_reason", "updated_at"]
+    for chunk in _chunks(plan.updates, WRITE_CHUNK):
+        bulk_update_with_history(
+            chunk, TrainingRecord, fields, default_user=by, default_change_reason=reason
+        )
+        written += len(chunk)
+        status(written=written)
+
+
+def _save_result(upload: ImportUpload, summary: ImportSummary, actions: list[str]) -> None:
+    _write_json(upload.directory / "result.json", summary.to_json())
+    _write_json(upload.directory / "actions.json", actions)
+
+
+def run_import_step(*, upload_id: str, user_id: int, step: str) -> dict[str, Any]:
+    """Validate or commit an upload for the user `user_id` (the Celery task's body).
+
+    Domain errors end in the upload's status as a Chinese message and are not raised again,
+    so a task never retries a file that cannot be read.
+    """
+    from django.contrib.auth import get_user_model
+
+    by = get_user_model().objects.get(pk=user_id)
+    upload = get_upload(upload_id=upload_id, by=by)
+    service = {"validate": validate_upload, "commit": commit_upload}[step]
+    try:
+        summary = service(upload=upload, by=by)
+    except CreditError as exc:
+        _set_status(upload, state="failed", message=str(exc))
+        return {"state": "failed", "message": str(exc)}
+    except Exception:
+        _set_status(
+            upload, state="failed", message=_t("导入时发生意外错误，没有写入任何记录。请稍后重试。")
+        )
+        raise
+    return summary.to_json() | {"errors": len(summary.errors)}
+
+
+def mark_queued(*, upload: ImportUpload, rows: int, step: str = "validate") -> None:
+    """Record that a task will check (`step="validate"`) or write (`"commit"`) the upload, so
+    its page shows progress at once."""
+    _set_status(upload, state="queued", step=step, rows=rows, validated=0, written=0, message="")
+
+
+def uses_task(*, rows: int) -> bool:
+    """Return whether a file of `rows` rows goes through the Celery task instead of inline."""
+    return rows > getattr(settings, "IMPORT_INLINE_ROW_LIMIT", INLINE_ROW_LIMIT)
+
+
+# -- workbooks we hand out ----------------------------------------------------------------------
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DCE6F2")
+ERROR_FILL = PatternFill("solid", fgColor="FDECEA")
+TEMPLATE_ROWS = 2000  # rows that get the drop-downs
+
+
+def build_template() -> bytes:
+    """Return the import template: headers, one example row, drop-downs, and instructions."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _t("培训记录")
+    sheet.append(HEADERS)
+    example = [
+        EXAMPLE_ID_NUMBER,
+        EXAMPLE_NAME,
+        EXAMPLE_PROJECT_CODE,
+        40,
+        0,
+        "合格",
+        "学员",
+        datetime.date(2025, 3, 5),
+    ]
+    sheet.append(example)
+    for index, column in enumerate(COLUMNS, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = column.width
+        header = sheet.cell(row=1, column=index)
+        header.font = HEADER_FONT
+        header.fill = HEADER_FILL
+    # The ID column is text, so Excel keeps all 18 digits instead of showing 6.50102E+17.
+    # Column styles, not styled cells: empty styled cells would make the sheet's used range
+    # (and the row estimate of an upload) 2,000 rows long.
+    sheet.column_dimensions["A"].number_format = "@"
+    sheet.column_dimensions["H"].number_format = "yyyy-mm-dd"
+    sheet["A2"].number_format = "@"
+    sheet["H2"].number_format = "yyyy-mm-dd"
+    sheet.freeze_panes = "A2"
+    for letter, words, title in (
+        ("F", list(GRADE_WORDS), _t("考核等次")),
+        ("G", list(ROLE_WORDS), _t("参训身份")),
+    ):
+        validation = DataValidation(
+            type="list",
+            formula1='"{}"'.format(",".join(words)),
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=title,
+            error=_t("请从下拉列表中选择：%(words)s") % {"words": "、".join(words)},
+        )
+        validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
+        sheet.add_data_validation(validation)
+    guide = workbook.create_sheet(_t("填写说明"))
+    for line in _template_guide():
+        guide.append(line)
+    guide.column_dimensions["A"].width = 14
+    guide.column_dimensions["B"].width = 10
+    guide.column_dimensions["C"].width = 80
+    for cell in guide[1]:
+        cell.font = HEADER_FONT
+    for row in guide.iter_rows(min_row=2):
+        row[2].alignment = Alignment(wrap_text=True, vertical="top")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _template_guide() -> list[list[str]]:
+    return [
+        [_t("列"), _t("是否必填"), _t("填写说明")],
+        [
+            "身份证号码",
+            _t("必填"),
+            _t(
+                "18 位身份证号码，末位可以是 X。本列已设为文本格式，请勿改为数字，否则后几位会丢失。"
+            ),
+        ],
+        ["姓名", _t("必填"), _t("须与系统中登记的教师姓名一致。")],
+        ["项目编号", _t("必填"), _t("已通过审核的培训项目编号，可在培训项目列表中查看。")],
+        ["参训学时", _t("必填"), _t("数字，最多 1 位小数，如 40 或 7.5。")],
+        ["请假学时", _t("选填"), _t("数字，不能超过参训学时；留空按 0。")],
+        ["考核等次", _t("选填"), _t("合格、良好、优秀、不合格，或留空（尚未考核）。")],
+        ["参训身份", _t("选填"), _t("学员 或 主讲教师；留空按学员。")],
+        [
+            "完成日期",
+            _t("选填"),
+            _t("如 2025-03-01，也可写 2025/3/1、2025.3.1、2025年3月1日；留空按项目结束日期。"),
+        ],
+        [],
+        [_t("注意"), "", _t("第 2 行是示例，导入前请删除。每位教师的每个项目只填一行。")],
+        [
+            "",
+            "",
+            _t(
+                "不要合并单元格。文件须为 .xlsx（或 UTF-8/GBK 编码的 CSV），不超过 10 MB、"
+                "50000 行。"
+            ),
+        ],
+        [
+            "",
+            "",
+            _t(
+                "同一文件可以重复导入：已有的记录会按表格更新，相同的记录不变，不会重复登记；"
+                "已认定学分的记录不能修改。"
+            ),
+        ],
+        [
+            "",
+            "",
+            _t(
+                "良好及以上不超过参训人数的 30%，优秀不超过 15%（按项目所有参训人员计算，"
+                "含系统中已有的记录）。"
+            ),
+        ],
+    ]
+
+
+def build_report(*, upload: ImportUpload) -> bytes:
+    """Return the upload's rows as .xlsx with each row's outcome and its errors (错误说明)."""
+    data = _read_json(upload.directory / "rows.json")
+    actions = _read_json(upload.directory / "actions.json")
+    summary = import_summary(upload=upload)
+    if data is None or actions is None or summary is None:
+        raise UploadNotReady()
+    errors_by_row: dict[int, list[str]] = {}
+    for error in summary.errors:
+        shown = f"{error.header}：{error.message}" if error.header else error.message
+        errors_by_row.setdefault(error.row, []).append(shown)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_t("导入结果"))
+    for index, column in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.column_dimensions[get_column_letter(len(COLUMNS) + 1)].width = 8
+    sheet.column_dimensions[get_column_letter(len(COLUMNS) + 2)].width = 70
+    sheet.column_dimensions[get_column_letter(len(COLUMNS) + 3)].width = 8
+    sheet.append([*HEADERS, _t("处理结果"), _t("错误说明"), _t("原行号")])
+    for item, action in zip(data, actions, strict=True):
+        row, raw = item[0], item[1]
+        errors = "；".join(errors_by_row.get(row, []))
+        cells = []
+        for index, value in enumerate([*raw, str(ACTION_LABELS[action]), errors]):
+            cell = WriteOnlyCell(sheet, value=value)
+            if index == 0:
+                cell.number_format = "@"  # ID numbers stay text
+            if action == "error":
+                cell.fill = ERROR_FILL
+            cells.append(cell)
+        cells.append(WriteOnlyCell(sheet, value=row))
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
