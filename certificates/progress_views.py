@@ -81,5 +81,7 @@ def year_proof(request, pk, year):
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("已生成 %(year)s 学年学分证明。") % {"year": certificate.period})
+        messages.success(
+            request, _("已生成 %(year)s 学年学分证明。") % {"year": certificate.period}
+        )
     return redirect("certificates:teacher_progress", pk=teacher.pk)

@@ -24,7 +24,9 @@ def _login(page, live_server, username):
     page.wait_for_url(f"{live_server.url}/")
 
 
-def test_school_county_and_teacher_walk_the_credit_path(page, live_server, browser_world, screenshot):
+def test_school_county_and_teacher_walk_the_credit_path(
+    page, live_server, browser_world, screenshot
+):
     """Course declared → approved → teachers enrolled and graded → declared → approved or
     returned with a reason → credits in the teacher's ledger."""
     w = browser_world
