@@ -23,6 +23,24 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture(autouse=True)
+def _eager_celery_unless_a_worker_test(request):
+    """Run tasks in-process in unit tests (STYLE §14); `celery`-marked tests use real workers.
+
+    With REDIS_URL set (CI) Celery would otherwise queue tasks for a worker that unit tests
+    do not start.
+    """
+    if request.node.get_closest_marker("celery"):
+        yield
+        return
+    from config.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(request):
     """Hash test passwords with MD5: PBKDF2's deliberate slowness is not what tests measure."""
     if request.config.pluginmanager.hasplugin("django"):
