@@ -11,6 +11,25 @@ from institutions.choices import Role
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright runs an event loop
 
 
+def pytest_collection_modifyitems(items):
+    """Give every test that commits (live_server, transactional_db) a serialized rollback.
+
+    Such tests end by flushing every table, which would also remove what data migrations
+    loaded (the five credit policies, the teacher groups) for the tests that follow; with a
+    serialized rollback the database is restored to its state after migrate.
+    """
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        marker = item.get_closest_marker("django_db")
+        commits = bool({"live_server", "transactional_db"} & fixtures) or (
+            marker is not None and marker.kwargs.get("transaction")
+        )
+        if commits:
+            item.add_marker(
+                pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False
+            )
+
+
 def pytest_runtest_setup(item):
     if not item.config.pluginmanager.hasplugin("django"):
         return  # the pure rule engine's tests also run with -p no:django
@@ -20,6 +39,32 @@ def pytest_runtest_setup(item):
     needs_redis = item.get_closest_marker("redis") or item.get_closest_marker("celery")
     if needs_redis and not settings.REDIS_URL:
         pytest.skip("needs Redis: set REDIS_URL=redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture(autouse=True)
+def _migration_data_in_committing_tests(request):
+    """Make sure what data migrations load is there in tests that commit.
+
+    A committing test starts after another one flushed every table; the serialized rollback
+    normally restores the migrated state, and this reloads it where the restore did not run.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from credits.models import Policy
+    from trainees.models import TeacherGroup
+
+    if not Policy.objects.exists():
+        import_module("credits.migrations.0002_load_five_presets").load_presets(apps, None)
+    if not TeacherGroup.objects.exists():
+        for name in ("0002_add_teacher_groups", "0004_add_development_school_group"):
+            module = import_module(f"trainees.migrations.{name}")
+            (getattr(module, "add_groups", None) or module.add_group)(apps, None)
 
 
 @pytest.fixture(autouse=True)

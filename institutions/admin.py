@@ -59,3 +59,6 @@ class PortalUserAdmin(UserAdmin, SimpleHistoryAdmin):
     @admin.display(description=_("姓名"))
     def get_full_name(self, obj):
         return obj.get_full_name()
+
+
+from . import api_admin  # noqa: E402, F401 registers the API clients and their call log

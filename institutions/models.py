@@ -19,7 +19,16 @@ from .choices import (
 )
 from .querysets import AdministrativeUnitQuerySet, SchoolQuerySet, TrainingInstitutionQuerySet
 
-__all__ = ["AdministrativeUnit", "School", "TrainingInstitution", "User"]
+__all__ = [
+    "AdministrativeUnit",
+    "ApiCallLog",
+    "ApiClient",
+    "ExternalRecordKey",
+    "IdempotencyKey",
+    "School",
+    "TrainingInstitution",
+    "User",
+]
 
 six_digits = RegexValidator(r"^\d{6}$", _("行政区划代码应为6位数字。"))
 two_digits = RegexValidator(r"^\d{2}$", _("证书编号代码应为2位数字。"))
@@ -218,3 +227,6 @@ class User(AbstractUser):
     @property
     def is_officer(self) -> bool:
         return self.role in OFFICER_ROLES
+
+
+from .api_clients import ApiCallLog, ApiClient, ExternalRecordKey, IdempotencyKey  # noqa: E402 the API clients' models, kept in their own module

@@ -1,7 +1,36 @@
 from django.urls import path
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework.routers import SimpleRouter
 
-from . import views
+from config.api import ErrorSerializer
+
+from . import ledger_views, push_views, views
 
 app_name = "credits-api"
 
-urlpatterns = [path("simulate/", views.SimulateApi.as_view(), name="simulate")]
+router = SimpleRouter()
+router.register("ledger", ledger_views.CreditLedgerEntryViewSet, basename="ledger-entry")
+router.register("cycle-progress", ledger_views.CycleProgressViewSet, basename="cycle-progress")
+router.register("year-progress", ledger_views.SchoolYearProgressViewSet, basename="year-progress")
+
+# The simulator's answers other than 200, in the schema only (its view is unchanged).
+simulate = extend_schema_view(
+    post=extend_schema(
+        responses={
+            200: views.SimulateApi.OutputSerializer,
+            400: ErrorSerializer,
+            429: ErrorSerializer,
+        }
+    )
+)(views.SimulateApi)
+
+urlpatterns = [
+    path("simulate/", simulate.as_view(), name="simulate"),
+    path("records/bulk/", push_views.RecordBulkPushApi.as_view(), name="record-bulk-push"),
+    path(
+        "teachers/<int:pk>/progress/",
+        ledger_views.TeacherProgressApi.as_view(),
+        name="teacher-progress",
+    ),
+    *router.urls,
+]

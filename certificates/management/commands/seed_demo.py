@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from certificates.demo_data import DEMO_PASSWORD, demo_logins, seed_demo
+from institutions.api_clients import ensure_demo_api_clients
 
 
 class Command(BaseCommand):
@@ -21,3 +22,6 @@ class Command(BaseCommand):
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}，仅供演示）：")
         for login in demo_logins():
             self.stdout.write(f"  {login.username:<18} {login.role:<10} {login.acts_for}")
+        self.stdout.write("\n演示 API 令牌（Authorization: Bearer <令牌>，仅供演示）：")
+        for issued in ensure_demo_api_clients():
+            self.stdout.write(f"  {issued.token:<18} {issued.client.name}")

@@ -1,0 +1,229 @@
+"""API of the credits app: a platform pushes training records in bulk (批量推送培训记录)."""
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _t
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+)
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from config.api import ApiView, ErrorSerializer, client_of
+from projects.models import TrainingRecord
+
+from ..importing import COLUMN_BY_KEY, ROW_MESSAGES
+from .services import MAX_ITEMS, InvalidItems, ItemError, push_training_records
+
+IDEMPOTENCY_KEY_MAX = 100
+HUGE_DIGITS = 15  # hours are at most 99999.9; anything this long is a typo
+
+
+def _required(key: str):
+    """Return the import's own message for a blank required column, lazily translated."""
+    header = COLUMN_BY_KEY[key].header
+    return lazy(lambda: _t(str(ROW_MESSAGES["required"])) % {"header": header}, str)()
+
+
+@extend_schema_field({"oneOf": [{"type": "number"}, {"type": "string"}]})
+class CellField(serializers.Field):
+    """A number or text, passed as is to the import's parser, which says what is wrong."""
+
+    default_error_messages = {"invalid": "应为数字或文字 / a number or a string"}
+
+    def __init__(self, *, column: str, **kwargs):
+        self.column = column
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | float | str):
+            self.fail("invalid")
+        if _is_huge(data):
+            # The parser's rounding fails past 27 digits; say "too large" as the import does.
+            header = COLUMN_BY_KEY[self.column].header
+            message = _t(str(ROW_MESSAGES["too_large"])) % {"header": header, "value": data}
+            raise serializers.ValidationError(message, code="too_large")
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+def _is_huge(value) -> bool:
+    text = unicodedata.normalize("NFKC", str(value)).replace(",", "").strip()
+    text = re.sub(r"(学时|小时)$", "", text).strip()
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return False
+    return number.is_finite() and number.adjusted() >= HUGE_DIGITS
+
+
+class BulkRecordItemSerializer(serializers.Serializer):
+    """One training record of a bulk push: the columns of the Excel import, and an id."""
+
+    external_id = serializers.CharField(
+        max_length=64,
+        help_text="平台自己的记录编号，重发时据此找到同一条记录 / the platform's own record id",
+    )
+    id_number = serializers.CharField(
+        help_text="教师身份证号码 / the teacher's national ID number",
+        error_messages={"required": _required("id_number"), "blank": _required("id_number")},
+    )
+    name = serializers.CharField(
+        help_text="教师姓名，须与登记的一致 / the teacher's name, as registered",
+        error_messages={"required": _required("name"), "blank": _required("name")},
+    )
+    project_code = serializers.CharField(
+        help_text="已通过审核的项目编号 / code of an approved project",
+        error_messages={
+            "required": _required("project_code"),
+            "blank": _required("project_code"),
+        },
+    )
+    hours = CellField(
+        column="hours",
+        help_text="参训学时，最多 1 位小数 / hours attended, one decimal at most",
+        error_messages={"required": _required("hours")},
+    )
+    leave_hours = CellField(
+        column="leave_hours",
+        required=False,
+        allow_null=True,
+        help_text="请假学时，默认 0 / hours of leave, 0 when omitted",
+    )
+    grade = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        max_length=16,
+        help_text="考核等次：pass、good、excellent、fail 或 合格、良好、优秀、不合格；空为未考核 "
+        "/ grade, blank when not graded yet",
+    )
+    role = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        max_length=16,
+        help_text="参训身份：trainee（学员，默认）或 lead_instructor（主讲教师） / role",
+    )
+    completed_on = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        max_length=32,
+        help_text="完成日期，如 2025-03-01，默认项目结束日期 / completed on (YYYY-MM-DD)",
+    )
+
+
+class PushedItemSerializer(serializers.Serializer):
+    """The outcome of one item of a bulk push."""
+
+    index = serializers.IntegerField(help_text="在 records 中的位置，从 0 起 / position")
+    external_id = serializers.CharField(help_text="平台自己的记录编号 / external id")
+    record = serializers.IntegerField(help_text="培训记录 ID / training record id")
+    action = serializers.ChoiceField(
+        choices=["created", "updated", "unchanged"],
+        help_text="新增、更新或未变 / created, updated or unchanged",
+    )
+
+
+class RecordBulkPushApi(ApiView):
+    """Push up to 1,000 training records at once, all or none (批量推送培训记录)."""
+
+    permission_model = TrainingRecord
+
+    @extend_schema_serializer(component_name="BulkPushRequest")
+    class InputSerializer(serializers.Serializer):
+        records = BulkRecordItemSerializer(
+            many=True,
+            min_length=1,
+            max_length=MAX_ITEMS,
+            help_text="培训记录，每次 1 到 1000 条 / 1 to 1,000 training records",
+        )
+
+    @extend_schema_serializer(component_name="BulkPushResult")
+    class OutputSerializer(serializers.Serializer):
+        created = serializers.IntegerField(help_text="新增的记录数 / records created")
+        updated = serializers.IntegerField(help_text="更新的记录数 / records updated")
+        unchanged = serializers.IntegerField(help_text="未变的记录数 / records unchanged")
+        items = PushedItemSerializer(many=True, help_text="逐条结果 / the outcome of each item")
+
+    @extend_schema(
+        summary="批量推送培训记录 / Push training records in bulk",
+        description=(
+            "一次提交 1 到 1000 条培训记录（草稿，待学校申报），全部有效才写入，否则一条也不写，"
+            "并逐条返回与 Excel 导入相同的中文错误说明。按 external_id 和（教师，项目）幂等："
+            "重发不会重复登记。可带 `Idempotency-Key` 头，24 小时内重发返回同一响应。"
+            "/ 1 to 1,000 records, all or none, idempotent by external_id and by "
+            "(teacher, project); an Idempotency-Key replays the stored answer for 24 hours."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="幂等键（最长 100 个字符） / idempotency key, up to 100 characters",
+            )
+        ],
+        request=InputSerializer,
+        responses={
+            200: OutputSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="逐条错误 / per-item errors"),
+            403: OpenApiResponse(ErrorSerializer, description="只读客户端 / read-only client"),
+            409: OpenApiResponse(ErrorSerializer, description="幂等键冲突 / key reused"),
+        },
+    )
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        key = request.headers.get("Idempotency-Key", "").strip()[:IDEMPOTENCY_KEY_MAX]
+        try:
+            if not data.is_valid():
+                raise InvalidItems(_item_errors(data.errors, request.data))
+            result = push_training_records(
+                by=request.user,
+                client=client_of(request),
+                items=data.validated_data["records"],
+                idempotency_key=key,
+            )
+        except InvalidItems as exc:
+            return Response(
+                {
+                    "code": exc.code,
+                    "message": str(exc),
+                    "params": exc.params,
+                    "errors": [e.__dict__ for e in exc.errors],
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        headers = {"Idempotent-Replayed": "true"} if result.is_replay else {}
+        return Response(self.OutputSerializer(result.to_json()).data, headers=headers)
+
+
+def _item_errors(errors, raw) -> list[ItemError]:
+    """Turn the serializer's errors into per-item errors; raise list-level ones as they are."""
+    per_item = errors.get("records")
+    if isinstance(per_item, list) and all(isinstance(e, dict) for e in per_item):
+        per_item = dict(enumerate(per_item))
+    if set(errors) != {"records"} or not isinstance(per_item, dict):
+        raise serializers.ValidationError(errors)
+    if not all(isinstance(index, int) for index in per_item):
+        raise serializers.ValidationError(errors)  # a list-level error (too many items)
+    raw_items = raw.get("records") if isinstance(raw, dict) else None
+    found = []
+    for index, item_errors in sorted(per_item.items()):
+        raw_item = raw_items[index] if isinstance(raw_items, list) else None
+        external_id = raw_item.get("external_id", "") if isinstance(raw_item, dict) else ""
+        for name, messages in item_errors.items():
+            found.extend(ItemError(index, str(external_id)[:64], name, str(m)) for m in messages)
+    if not found:
+        raise serializers.ValidationError(errors)
+    return found
