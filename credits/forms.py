@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import TickedIdsField
 from projects.choices import Category, Grade, Mode, RecordRole, Tier
 from trainees.choices import GroupCode
 
@@ -102,25 +103,14 @@ class TrainingRecordEditForm(forms.Form):
 class RecordSelectionForm(forms.Form):
     """The records ticked on a list page, and the reason when sending them back."""
 
-    record_ids = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=True)
+    record_ids = TickedIdsField(required_message=_("请先勾选记录。"))
     reason = forms.CharField(label=_("退回原因"), max_length=200, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Any ids are accepted here; the service finds them through restrict() or refuses.
-        self.fields["record_ids"].valid_value = lambda value: True
-        self.fields["record_ids"].error_messages["required"] = _("请先勾选记录。")
 
 
 class EnrolmentForm(forms.Form):
     """Teachers enrolled in a school-based course."""
 
-    teacher_ids = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=True)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["teacher_ids"].valid_value = lambda value: True
-        self.fields["teacher_ids"].error_messages["required"] = _("请先勾选教师。")
+    teacher_ids = TickedIdsField(required_message=_("请先勾选教师。"))
 
 
 def results_from_post(data, records) -> tuple[dict, list[str]]:

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import TickedIdsField
+
 
 class SchoolBasedCourseForm(forms.Form):
     """A school-based course declared by the school (校本研修课程申报)."""
@@ -20,10 +22,5 @@ class SchoolBasedCourseForm(forms.Form):
 class ProjectDecisionForm(forms.Form):
     """Projects ticked in the review queue, and the note when returning them."""
 
-    project_ids = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=True)
+    project_ids = TickedIdsField(required_message=_("请先勾选项目。"))
     note = forms.CharField(label=_("审核意见"), max_length=200, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["project_ids"].valid_value = lambda value: True
-        self.fields["project_ids"].error_messages["required"] = _("请先勾选项目。")
