@@ -54,10 +54,11 @@ def audit_county(*, county_id: int, as_of: datetime.date, issue: bool = True) ->
     # The 9-digit numbers are Xinjiang's scheme (004 附件): a county without the annex's codes
     # (another region's policy) gets progress and anomalies, but no numbers or certificates.
     if has_certificate_codes(county):
+        # Numbers are for life (一人一号): only teachers still without one are locked and numbered.
         teacher_ids = list(
-            Teacher.objects.filter(school__county=county, is_active=True).values_list(
-                "pk", flat=True
-            )
+            Teacher.objects.filter(
+                school__county=county, is_active=True, certificate_number__isnull=True
+            ).values_list("pk", flat=True)
         )
         allocated = allocate_certificate_numbers(teacher_ids=teacher_ids)
         issued = issue_cycle_certificates(county=county, spec=spec) if issue else 0

@@ -10,12 +10,13 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from credits.progress import teacher_progress
+from institutions.models import AdministrativeUnit, School
 from trainees.models import Teacher
 
 from .errors import (
@@ -68,16 +69,18 @@ def allocate_certificate_numbers(*, teacher_ids: Sequence[int]) -> int:
     nothing. Runs as the system on ids chosen by the caller.
     """
     with transaction.atomic():
-        return len(_allocate(teacher_ids=teacher_ids))
+        return _allocate(teacher_ids=teacher_ids)
 
 
-def _allocate(*, teacher_ids: Sequence[int]) -> list[CertificateNumber]:
+def _allocate(*, teacher_ids: Sequence[int]) -> int:
     """Allocate numbers inside the caller's transaction; lock teachers, then counters.
 
     Lock order is fixed (teachers by pk, then counters by prefix) so concurrent callers queue
     instead of deadlocking. Teachers are locked first so two processes allocating for the same
-    teacher cannot both see "no number yet".
+    teacher cannot both see "no number yet". Returns how many numbers were allocated.
     """
+    if connection.vendor == "postgresql":
+        return _allocate_in_database(teacher_ids=teacher_ids)
     teachers = list(
         Teacher.objects.filter(pk__in=set(teacher_ids))
         .select_related("school__county__parent")
@@ -92,7 +95,7 @@ def _allocate(*, teacher_ids: Sequence[int]) -> list[CertificateNumber]:
         if teacher.pk not in numbered:
             by_prefix[_prefix_for(teacher)].append(teacher)
     if not by_prefix:
-        return []
+        return 0
     prefixes = sorted(by_prefix)
     # INSERT … ON CONFLICT DO NOTHING, in prefix order: a counter another process is creating
     # makes this one wait for it instead of failing.
@@ -127,7 +130,100 @@ def _allocate(*, teacher_ids: Sequence[int]) -> list[CertificateNumber]:
     for counter in counters:
         counter.updated_at = now  # bulk_update does not apply auto_now
     CertificateCounter.objects.bulk_update(counters, ["last_serial", "updated_at"])
-    return bulk_create_with_history(numbers, CertificateNumber, batch_size=1000)
+    return len(bulk_create_with_history(numbers, CertificateNumber, batch_size=1000))
+
+
+def _allocate_in_database(*, teacher_ids: Sequence[int]) -> int:
+    """`_allocate` for PostgreSQL in a fixed number of statements, for the nightly audit.
+
+    The same locks in the same order, the same serials (by teacher pk within each prefix) and
+    a history row per number, without building a model object per teacher: a county's 2,000
+    new teachers take milliseconds instead of most of a second (docs/benchmarks.md).
+    """
+    ids = sorted(set(teacher_ids))
+    if not ids:
+        return 0
+    teacher_table = Teacher._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {teacher_table} WHERE id = ANY(%s) ORDER BY id FOR UPDATE",  # noqa: S608
+            [ids],
+        )
+        # A new statement, a new snapshot: numbers committed while we waited are seen.
+        cursor.execute(
+            f"""
+            SELECT t.id, t.school_id,
+                CASE WHEN pf.certificate_code ~ '^[0-9]{{2}}$' AND c.certificate_code ~ '^[0-9]{{2}}$'
+                     AND s.school_type = ANY(%(types)s)
+                     THEN pf.certificate_code || c.certificate_code || s.school_type END
+            FROM {teacher_table} t
+            JOIN {School._meta.db_table} s ON s.id = t.school_id
+            JOIN {AdministrativeUnit._meta.db_table} c ON c.id = s.county_id
+            LEFT JOIN {AdministrativeUnit._meta.db_table} pf ON pf.id = c.parent_id
+            WHERE t.id = ANY(%(ids)s)
+              AND NOT EXISTS (SELECT 1 FROM {CertificateNumber._meta.db_table} n
+                              WHERE n.teacher_id = t.id)
+            ORDER BY t.id
+            """,  # noqa: S608 table names only
+            {"ids": ids, "types": sorted(SCHOOL_TYPE_CODES)},
+        )
+        rows = cursor.fetchall()
+    if not rows:
+        return 0
+    for teacher_id, _school, prefix in rows:
+        if prefix is None:  # let the one-by-one path name the missing code, in Chinese
+            _prefix_for(Teacher.objects.select_related("school__county__parent").get(pk=teacher_id))
+    by_prefix: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for teacher_id, school_id, prefix in rows:
+        by_prefix[prefix].append((teacher_id, school_id))
+    prefixes = sorted(by_prefix)
+    CertificateCounter.objects.bulk_create(
+        [CertificateCounter(prefix=p) for p in prefixes], ignore_conflicts=True
+    )
+    counters = list(
+        CertificateCounter.objects.filter(prefix__in=prefixes)
+        .select_for_update()
+        .order_by("prefix")
+    )
+    now = timezone.now()
+    columns: dict[str, list] = defaultdict(list)
+    for counter in counters:
+        waiting = by_prefix[counter.prefix]
+        if counter.last_serial + len(waiting) > MAX_SERIAL:
+            raise CertificatePrefixExhausted(
+                prefix=counter.prefix, used=counter.last_serial, needed=len(waiting)
+            )
+        for teacher_id, school_id in waiting:
+            counter.last_serial += 1
+            columns["teacher"].append(teacher_id)
+            columns["school"].append(school_id)
+            columns["number"].append(format_number(counter.prefix, counter.last_serial))
+            columns["prefix"].append(counter.prefix)
+            columns["serial"].append(counter.last_serial)
+        counter.updated_at = now
+    history = CertificateNumber.history.model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH new AS (
+                INSERT INTO {CertificateNumber._meta.db_table}
+                    (teacher_id, school_id, number, prefix, serial, allocated_at)
+                SELECT teacher_id, school_id, number, prefix, serial, %(now)s
+                FROM unnest(%(teacher)s::bigint[], %(school)s::bigint[], %(number)s::text[],
+                            %(prefix)s::text[], %(serial)s::int[])
+                    AS n(teacher_id, school_id, number, prefix, serial)
+                RETURNING *
+            )
+            INSERT INTO {history} (id, number, prefix, serial, allocated_at, history_date,
+                history_change_reason, history_type, history_user_id, school_id, teacher_id)
+            SELECT id, number, prefix, serial, allocated_at, %(now)s, NULL, '+', NULL,
+                school_id, teacher_id
+            FROM new
+            """,  # noqa: S608 table names only
+            {**columns, "now": now},
+        )
+    CertificateCounter.objects.bulk_update(counters, ["last_serial", "updated_at"])
+    return len(rows)
 
 
 def _prefix_for(teacher: Teacher) -> str:

@@ -182,6 +182,8 @@ PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 # Nightly audit: a teacher whose credits reach this share of what the elapsed time calls for
 # is "at risk" rather than "behind" (docs/operations.md).
 AUDIT_AT_RISK_RATIO = os.environ.get("AUDIT_AT_RISK_RATIO", "0.8")
+# Memory PostgreSQL may use per sort/hash while auditing one county (SET LOCAL work_mem).
+AUDIT_WORK_MEM = os.environ.get("AUDIT_WORK_MEM", "64MB")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -18,6 +18,7 @@ def test_bench_audit_prints_its_figures():
     assert figures["records"] == 900
     assert figures["audit_seconds"] > 0
     assert figures["bare_sql_seconds"] > 0
+    assert figures["rerun_seconds"] > 0
     assert set(figures) == {
         "teachers",
         "records",
@@ -25,5 +26,7 @@ def test_bench_audit_prints_its_figures():
         "teachers_per_second",
         "bare_sql_seconds",
         "ratio",
+        "concurrency",
+        "rerun_seconds",
         "peak_rss_mb",
     }

@@ -10,8 +10,10 @@ from django.utils import timezone
 
 from trainees.models import Teacher
 
-from ..models import CycleProgress, SchoolYearProgress
+from .. import rules
+from ..models import CycleProgress, SchoolYearProgress, row_amounts
 from ..progress import teacher_progress
+from ..selectors import policy_spec
 from ..services import progress_status
 
 ZERO = Decimal(0)
@@ -57,7 +59,8 @@ def progress_of_teacher(*, user, teacher_id: int, on: datetime.date) -> Progress
 
 
 def _live(teacher: Teacher, *, on: datetime.date) -> ProgressAnswer:
-    progress = teacher_progress(teacher, on=on).progress
+    live = teacher_progress(teacher, on=on)
+    progress, spec = live.progress, policy_spec(live.policy)
     now = timezone.now()
     cycle = progress.cycle
     row = CycleProgress(
@@ -71,11 +74,7 @@ def _live(teacher: Teacher, *, on: datetime.date) -> ProgressAnswer:
         is_new_teacher=progress.is_new_teacher,
         counted_total=_total(cycle.counted),
         required_total=_total(cycle.required),
-        earned=_json(cycle.earned),
-        counted=_json(cycle.counted),
-        required=_json(cycle.required),
-        shortfall=_json(cycle.shortfall),
-        offset=_json(cycle.offset),
+        **row_amounts(_keys(spec, rules.Scope.CYCLE), cycle),
         computed_at=now,
     )
     years = [
@@ -85,10 +84,7 @@ def _live(teacher: Teacher, *, on: datetime.date) -> ProgressAnswer:
             school_year=year.year,
             is_owed=year.is_owed,
             is_complete=year.is_complete,
-            earned=_json(year.earned),
-            counted=_json(year.counted),
-            required=_json(year.required),
-            shortfall=_json(year.shortfall),
+            **row_amounts(_keys(spec, rules.Scope.YEAR), year),
             computed_at=now,
         )
         for year in progress.years
@@ -96,9 +92,9 @@ def _live(teacher: Teacher, *, on: datetime.date) -> ProgressAnswer:
     return ProgressAnswer(teacher=teacher.pk, source=LIVE, cycles=[row], years=years)
 
 
-def _json(values) -> dict[str, str]:
-    # The audit stores amounts as strings, to stay exact in JSON; the live answer matches it.
-    return {key: str(value) for key, value in values.items()}
+def _keys(spec: rules.PolicySpec, scope: rules.Scope) -> list[str]:
+    """The policy's row keys of one scope, in order, as the audit stores them."""
+    return [row.key for row in spec.rows_in(scope)]
 
 
 def _total(values) -> Decimal:

@@ -9,6 +9,17 @@ from ..models import CreditLedgerEntry, CycleProgress, SchoolYearProgress
 AMOUNTS = "按要求代码（total、compulsory…）的数额 / amounts by requirement key"
 
 
+class AmountsField(serializers.JSONField):
+    """Amounts by requirement key as exact decimal strings: {"total": "36.50", …}."""
+
+    def to_representation(self, value):
+        return {key: str(amount) for key, amount in value.items()}
+
+
+def _amounts(label: str) -> AmountsField:
+    return AmountsField(read_only=True, help_text=label + AMOUNTS)
+
+
 class CreditLedgerEntrySerializer(OutputModelSerializer):
     policy_code = serializers.CharField(
         source="policy.code", read_only=True, help_text="政策代码 / policy code"
@@ -61,6 +72,12 @@ class CreditLedgerEntrySerializer(OutputModelSerializer):
 
 
 class CycleProgressSerializer(OutputModelSerializer):
+    earned = _amounts("已获 ")
+    counted = _amounts("计入（含折抵）")
+    required = _amounts("要求 ")
+    shortfall = _amounts("差额 ")
+    offset = _amounts("折抵 ")
+
     class Meta:
         model = CycleProgress
         fields = [
@@ -95,11 +112,6 @@ class CycleProgressSerializer(OutputModelSerializer):
             "is_new_teacher": {"help_text": "新任教师 / new teacher in this cycle"},
             "counted_total": {"help_text": "已计学分（含折抵） / credits counted"},
             "required_total": {"help_text": "应修学分 / credits required"},
-            "earned": {"help_text": "已获 " + AMOUNTS},
-            "counted": {"help_text": "计入（含折抵）" + AMOUNTS},
-            "required": {"help_text": "要求 " + AMOUNTS},
-            "shortfall": {"help_text": "差额 " + AMOUNTS},
-            "offset": {"help_text": "折抵 " + AMOUNTS},
             "computed_at": {
                 "help_text": "计算时间，用于增量同步 / computed at, for incremental sync"
             },
@@ -107,6 +119,11 @@ class CycleProgressSerializer(OutputModelSerializer):
 
 
 class SchoolYearProgressSerializer(OutputModelSerializer):
+    earned = _amounts("已获 ")
+    counted = _amounts("计入（含折抵）")
+    required = _amounts("要求 ")
+    shortfall = _amounts("差额 ")
+
     class Meta:
         model = SchoolYearProgress
         fields = [
@@ -130,10 +147,6 @@ class SchoolYearProgressSerializer(OutputModelSerializer):
             "school_year": {"help_text": "学年 / school year"},
             "is_owed": {"help_text": "该学年应修 / credits are owed this year"},
             "is_complete": {"help_text": "已完成 / complete"},
-            "earned": {"help_text": "已获 " + AMOUNTS},
-            "counted": {"help_text": "计入（含折抵）" + AMOUNTS},
-            "required": {"help_text": "要求 " + AMOUNTS},
-            "shortfall": {"help_text": "差额 " + AMOUNTS},
             "computed_at": {
                 "help_text": "计算时间，用于增量同步 / computed at, for incremental sync"
             },

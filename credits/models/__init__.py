@@ -3,7 +3,13 @@
 from .audit import AnomalyKind, AuditAnomaly, AuditRun
 from .ledger import CreditLedgerEntry, EntryType
 from .policies import Policy, PolicyBonusRate, PolicyRequirement
-from .progress import CountySummary, CycleProgress, ProgressStatus, SchoolYearProgress
+from .progress import (
+    CountySummary,
+    CycleProgress,
+    ProgressStatus,
+    SchoolYearProgress,
+    row_amounts,
+)
 
 __all__ = [
     "AnomalyKind",
@@ -18,4 +24,5 @@ __all__ = [
     "PolicyRequirement",
     "ProgressStatus",
     "SchoolYearProgress",
+    "row_amounts",
 ]

@@ -1,11 +1,77 @@
 """Where every teacher stands, recomputed by the nightly audit from the ledger."""
 
+from decimal import Decimal
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from config.fields import DecimalListField, TextListField
+
 from ..querysets import CountySummaryQuerySet, CycleProgressQuerySet
 
-__all__ = ["CountySummary", "CycleProgress", "ProgressStatus", "SchoolYearProgress"]
+__all__ = ["CountySummary", "CycleProgress", "ProgressStatus", "SchoolYearProgress", "row_amounts"]
+
+ZERO = Decimal(0)
+
+
+def row_amounts(keys, section) -> dict:
+    """Return the stored columns for a rule-engine section (cycle or year) over row `keys`.
+
+    `keys` are the policy's requirement-row keys of the scope, in the policy's order; a row the
+    teacher does not owe (or, for `required`, a year not owed) is None.
+    """
+    keys = list(keys)
+    return {
+        "row_keys": keys,
+        "earned_by_row": [section.earned.get(key) for key in keys],
+        "counted_by_row": [section.counted.get(key) for key in keys],
+        "required_by_row": [section.required.get(key) for key in keys],
+    }
+
+
+class RowAmounts(models.Model):
+    """Amounts per requirement row, stored as three arrays aligned with `row_keys`.
+
+    Arrays, not JSON objects: building JSON in the database cost more than the rest of the
+    nightly audit together (docs/benchmarks.md). Shortfall and offset follow from them: a
+    shortfall is what the minimum asks beyond what counts, and an offset is what a row counts
+    beyond what it earned (004 五(一) 必修课程学分超出的，可折抵选修课程和校本课程学分).
+    """
+
+    row_keys = TextListField(_("要求代码"), default=list)
+    earned_by_row = DecimalListField(_("已获"), default=list)
+    counted_by_row = DecimalListField(_("计入（含折抵）"), default=list)
+    required_by_row = DecimalListField(_("要求"), default=list)
+
+    class Meta:
+        abstract = True
+
+    def _by_key(self, values) -> dict[str, Decimal]:
+        return {key: v for key, v in zip(self.row_keys, values, strict=True) if v is not None}
+
+    @property
+    def earned(self) -> dict[str, Decimal]:
+        return self._by_key(self.earned_by_row)
+
+    @property
+    def counted(self) -> dict[str, Decimal]:
+        return self._by_key(self.counted_by_row)
+
+    @property
+    def required(self) -> dict[str, Decimal]:
+        return self._by_key(self.required_by_row)
+
+    @property
+    def shortfall(self) -> dict[str, Decimal]:
+        counted = self.counted
+        return {key: max(ZERO, r - counted.get(key, ZERO)) for key, r in self.required.items()}
+
+    @property
+    def offset(self) -> dict[str, Decimal]:
+        earned = self.earned
+        return {
+            key: c - earned[key] for key, c in self.counted.items() if c - earned.get(key, c) > 0
+        }
 
 
 class ProgressStatus(models.TextChoices):
@@ -17,7 +83,7 @@ class ProgressStatus(models.TextChoices):
     BEHIND = "behind", _("落后")
 
 
-class CycleProgress(models.Model):
+class CycleProgress(RowAmounts):
     """One teacher's standing in one policy cycle, as of the last audit.
 
     Amounts are by requirement-row key (total, compulsory, elective …) in the policy's unit.
@@ -29,6 +95,7 @@ class CycleProgress(models.Model):
         on_delete=models.CASCADE,
         related_name="cycle_progress",
         verbose_name=_("教师"),
+        db_index=False,  # the unique (teacher, policy, cycle) index serves lookups by teacher
     )
     policy_code = models.SlugField(_("政策代码"), max_length=40)
     policy_version = models.PositiveIntegerField(_("政策版本"))
@@ -39,11 +106,6 @@ class CycleProgress(models.Model):
     is_new_teacher = models.BooleanField(_("新任教师"), default=False)
     counted_total = models.DecimalField(_("已计学分"), max_digits=9, decimal_places=2)
     required_total = models.DecimalField(_("应修学分"), max_digits=9, decimal_places=2)
-    earned = models.JSONField(_("已获"), default=dict)
-    counted = models.JSONField(_("计入（含折抵）"), default=dict)
-    required = models.JSONField(_("要求"), default=dict)
-    shortfall = models.JSONField(_("差额"), default=dict)
-    offset = models.JSONField(_("折抵"), default=dict)
     computed_at = models.DateTimeField(_("计算时间"))
 
     objects = CycleProgressQuerySet.as_manager()
@@ -63,7 +125,7 @@ class CycleProgress(models.Model):
         return f"{self.teacher_id} · {self.policy_code} · {self.get_status_display()}"
 
 
-class SchoolYearProgress(models.Model):
+class SchoolYearProgress(RowAmounts):
     """One teacher's standing in one school year of a cycle (每学年 18 学分)."""
 
     teacher = models.ForeignKey(
@@ -71,15 +133,12 @@ class SchoolYearProgress(models.Model):
         on_delete=models.CASCADE,
         related_name="year_progress",
         verbose_name=_("教师"),
+        db_index=False,  # the unique (teacher, policy, year) index serves lookups by teacher
     )
     policy_code = models.SlugField(_("政策代码"), max_length=40)
     school_year = models.CharField(_("学年"), max_length=9)
     is_owed = models.BooleanField(_("应修"), default=True)
     is_complete = models.BooleanField(_("已完成"), default=False)
-    earned = models.JSONField(_("已获"), default=dict)
-    counted = models.JSONField(_("计入（含折抵）"), default=dict)
-    required = models.JSONField(_("要求"), default=dict)
-    shortfall = models.JSONField(_("差额"), default=dict)
     computed_at = models.DateTimeField(_("计算时间"))
 
     objects = CycleProgressQuerySet.as_manager()

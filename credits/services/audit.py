@@ -1,9 +1,11 @@
 """Recompute every teacher's cycle and school-year progress for one county, set-based.
 
-One GROUP BY over the ledger gives each teacher's credits per (school year, category); the
-rule engine then applies the policy's requirement rows, offsets and new-teacher rule to those
-sums (no query per teacher), and the results are upserted by natural key, so running it twice,
-or again after a worker died half-way, leaves the same rows.
+On PostgreSQL the policy is compiled into one statement (credits/progress_sql.py): the
+database sums the ledger, applies the requirement rows, offsets, new-teacher rule and status
+thresholds, and upserts the rows — no Python loop over teachers. Elsewhere (the SQLite demo)
+one GROUP BY gives the sums and the rule engine applies the policy to them. Both upsert by
+natural key and rewrite only rows that changed, so running it twice, or again after a worker
+died half-way, leaves the same rows; the equality tests hold the two paths to the same result.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -22,12 +24,20 @@ from institutions.models import AdministrativeUnit
 from trainees.models import Teacher
 
 from .. import rules
-from ..models import CountySummary, CycleProgress, ProgressStatus, SchoolYearProgress
+from ..models import (
+    CountySummary,
+    CycleProgress,
+    ProgressStatus,
+    SchoolYearProgress,
+    row_amounts,
+)
 from ..progress import deadline_sums, ledger_sums
+from ..progress_sql import county_progress_sql
 from ..selectors import PolicyCache
 
 ZERO = Decimal(0)
 BATCH = 5000
+AMOUNT_FIELDS = ["row_keys", "earned_by_row", "counted_by_row", "required_by_row"]
 CYCLE_FIELDS = [
     "policy_version",
     "cycle_end",
@@ -36,22 +46,10 @@ CYCLE_FIELDS = [
     "is_new_teacher",
     "counted_total",
     "required_total",
-    "earned",
-    "counted",
-    "required",
-    "shortfall",
-    "offset",
+    *AMOUNT_FIELDS,
     "computed_at",
 ]
-YEAR_FIELDS = [
-    "is_owed",
-    "is_complete",
-    "earned",
-    "counted",
-    "required",
-    "shortfall",
-    "computed_at",
-]
+YEAR_FIELDS = ["is_owed", "is_complete", *AMOUNT_FIELDS, "computed_at"]
 
 
 @dataclass(frozen=True)
@@ -62,7 +60,6 @@ class CountyAudit:
     policy_code: str
     teachers: int
     by_status: dict[str, int]
-    complete_teacher_ids: list[int]
 
 
 def progress_status(progress: rules.Progress, *, hired_on, as_of: datetime.date) -> str:
@@ -78,18 +75,20 @@ def progress_status(progress: rules.Progress, *, hired_on, as_of: datetime.date)
     required = cycle.required.get("total") or sum(cycle.required.values(), ZERO)
     counted = cycle.counted.get("total") or sum(cycle.counted.values(), ZERO)
     start = max(cycle.start, hired_on) if hired_on else cycle.start
-    span = (cycle.end - start).days or 1
+    span = max((cycle.end - start).days, 1)
     elapsed = min(max((as_of - start).days, 0), span)
-    expected = required * Decimal(elapsed) / Decimal(span)
-    if counted >= expected:
+    # counted ≥ required × elapsed ÷ span, cross-multiplied so that it is exact (and the same
+    # comparison credits/progress_sql.py makes in the database).
+    if counted * span >= required * elapsed:
         return ProgressStatus.ON_TRACK
-    if counted >= expected * Decimal(settings.AUDIT_AT_RISK_RATIO):
+    if counted * span >= required * elapsed * at_risk_ratio():
         return ProgressStatus.AT_RISK
     return ProgressStatus.BEHIND
 
 
-def _json(values) -> dict[str, str]:
-    return {key: str(value) for key, value in values.items()}
+def at_risk_ratio() -> Decimal:
+    """Share of the expected credits below which a teacher is behind, not at risk."""
+    return Decimal(str(settings.AUDIT_AT_RISK_RATIO))
 
 
 def _total(values) -> Decimal:
@@ -97,10 +96,52 @@ def _total(values) -> Decimal:
 
 
 @transaction.atomic
-def recompute_county_progress(*, county_id: int, as_of: datetime.date) -> CountyAudit:
-    """Recompute and upsert the progress of every active teacher of one county (idempotent)."""
+def recompute_county_progress(
+    *, county_id: int, as_of: datetime.date, engine: str | None = None
+) -> CountyAudit:
+    """Recompute and upsert the progress of every active teacher of one county (idempotent).
+
+    `engine` is "sql" (PostgreSQL's compiled statement) or "python" (the rule engine over
+    grouped sums); by default PostgreSQL takes "sql".
+    """
     county = AdministrativeUnit.objects.get(pk=county_id)
     _policy, spec = PolicyCache().for_county(county)
+    if engine is None:
+        engine = "sql" if connection.vendor == "postgresql" else "python"
+    if engine == "sql":
+        by_status = _recompute_in_database(county_id, spec, as_of)
+    else:
+        by_status = _recompute_with_engine(county, spec, as_of)
+    now = timezone.now()
+    teachers = sum(by_status.values())
+    CountySummary.objects.update_or_create(
+        county=county,
+        policy_code=spec.code,
+        defaults={
+            "as_of": as_of,
+            "teachers": teachers,
+            "complete": by_status.get(ProgressStatus.COMPLETE, 0),
+            "on_track": by_status.get(ProgressStatus.ON_TRACK, 0),
+            "at_risk": by_status.get(ProgressStatus.AT_RISK, 0),
+            "behind": by_status.get(ProgressStatus.BEHIND, 0),
+            "computed_at": now,
+        },
+    )
+    return CountyAudit(
+        county_id=county.pk, policy_code=spec.code, teachers=teachers, by_status=by_status
+    )
+
+
+def _recompute_in_database(county_id: int, spec, as_of: datetime.date) -> dict[str, int]:
+    sql, params = county_progress_sql(spec, as_of=as_of, at_risk_ratio=at_risk_ratio())
+    with connection.cursor() as cursor:
+        # A county's sums fit in memory: let PostgreSQL hash them instead of sorting on disk.
+        cursor.execute("SET LOCAL work_mem = %s", [settings.AUDIT_WORK_MEM])
+        cursor.execute(sql, {**params, "county_id": county_id, "now": timezone.now()})
+        return dict(cursor.fetchall())
+
+
+def _recompute_with_engine(county, spec, as_of: datetime.date) -> dict[str, int]:
     teachers = list(
         Teacher.objects.filter(school__county=county, is_active=True)
         .values_list("pk", "hired_on", "school__is_teacher_development_school")
@@ -118,9 +159,10 @@ def recompute_county_progress(*, county_id: int, as_of: datetime.date) -> County
         deadline_sums(spec, in_county, teacher_ids, as_of) if rules.deadline_rows(spec) else {}
     )
     now = timezone.now()
+    cycle_keys = [row.key for row in spec.rows_in(rules.Scope.CYCLE)]
+    year_keys = [row.key for row in spec.rows_in(rules.Scope.YEAR)]
     cycles, years = [], []
     by_status: dict[str, int] = defaultdict(int)
-    complete = []
     for teacher_id, hired_on, is_development_school in teachers:
         words = groups.get(teacher_id, set())
         if is_development_school:
@@ -137,8 +179,6 @@ def recompute_county_progress(*, county_id: int, as_of: datetime.date) -> County
         )
         status = progress_status(progress, hired_on=hired_on, as_of=as_of)
         by_status[status] += 1
-        if status == ProgressStatus.COMPLETE:
-            complete.append(teacher_id)
         cycle = progress.cycle
         cycles.append(
             CycleProgress(
@@ -152,11 +192,7 @@ def recompute_county_progress(*, county_id: int, as_of: datetime.date) -> County
                 is_new_teacher=progress.is_new_teacher,
                 counted_total=_total(cycle.counted),
                 required_total=_total(cycle.required),
-                earned=_json(cycle.earned),
-                counted=_json(cycle.counted),
-                required=_json(cycle.required),
-                shortfall=_json(cycle.shortfall),
-                offset=_json(cycle.offset),
+                **row_amounts(cycle_keys, cycle),
                 computed_at=now,
             )
         )
@@ -167,10 +203,7 @@ def recompute_county_progress(*, county_id: int, as_of: datetime.date) -> County
                 school_year=year.year,
                 is_owed=year.is_owed,
                 is_complete=year.is_complete,
-                earned=_json(year.earned),
-                counted=_json(year.counted),
-                required=_json(year.required),
-                shortfall=_json(year.shortfall),
+                **row_amounts(year_keys, year),
                 computed_at=now,
             )
             for year in progress.years
@@ -189,23 +222,4 @@ def recompute_county_progress(*, county_id: int, as_of: datetime.date) -> County
         unique_fields=["teacher", "policy_code", "school_year"],
         update_fields=YEAR_FIELDS,
     )
-    CountySummary.objects.update_or_create(
-        county=county,
-        policy_code=spec.code,
-        defaults={
-            "as_of": as_of,
-            "teachers": len(teachers),
-            "complete": by_status[ProgressStatus.COMPLETE],
-            "on_track": by_status[ProgressStatus.ON_TRACK],
-            "at_risk": by_status[ProgressStatus.AT_RISK],
-            "behind": by_status[ProgressStatus.BEHIND],
-            "computed_at": now,
-        },
-    )
-    return CountyAudit(
-        county_id=county.pk,
-        policy_code=spec.code,
-        teachers=len(teachers),
-        by_status=dict(by_status),
-        complete_teacher_ids=complete,
-    )
+    return dict(by_status)

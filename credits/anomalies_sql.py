@@ -1,0 +1,100 @@
+"""The four anomaly checks of one county as one PostgreSQL statement, with their upsert.
+
+Mirrors the Python checks in credits/services/anomalies.py word for word (the same keys and
+Chinese details); credits/tests/test_anomalies_sql.py compares the two. Values are bound
+parameters: county_id, limit (class hours a day, POLICIES §7 reading, a policy setting), now,
+rejected, centralized and kind_<name> for each AnomalyKind.
+"""
+
+from institutions.models import School
+from projects.models import TrainingProject, TrainingRecord
+from trainees.models import Teacher
+
+from .models import AuditAnomaly
+
+# Python's str.split() whitespace, so "国培 计划" and "国培计划" are one title.
+WHITESPACE = r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\x1c-\x1f\x85]"
+
+EPOCH = "DATE '2000-01-01'"
+
+COUNTY_ANOMALIES_SQL = f"""
+WITH live AS MATERIALIZED (
+    SELECT r.id, r.teacher_id, r.hours, r.completed_on, r.project_id,
+        p.starts_on, p.ends_on, p.mode
+    FROM {TrainingRecord._meta.db_table} r
+    JOIN {TrainingProject._meta.db_table} p ON p.id = r.project_id
+    WHERE r.teacher_id IN (
+        SELECT t.id FROM {Teacher._meta.db_table} t
+        JOIN {School._meta.db_table} s ON s.id = t.school_id
+        WHERE s.county_id = %(county_id)s
+    ) AND r.status <> %(rejected)s
+),
+-- For each centralized training, the earlier one (by start, then id) reaching furthest: the
+-- latest end, the first in that order on a tie — encoded [end, -start, -id, project] so that
+-- max() picks it.
+reach AS (
+    SELECT live.*,
+        max(ARRAY[(ends_on - {EPOCH})::bigint, -(starts_on - {EPOCH})::bigint, -id::bigint,
+                  project_id::bigint])
+            OVER (PARTITION BY teacher_id ORDER BY starts_on, id
+                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS latest
+    FROM live WHERE mode = %(centralized)s
+),
+-- Two records can be one training claimed twice only if their dates agree: find those first,
+-- then compare titles (whitespace ignored) for them alone.
+same_dates AS (
+    SELECT teacher_id, starts_on, ends_on FROM live
+    GROUP BY teacher_id, starts_on, ends_on HAVING count(*) > 1
+),
+twins AS (
+    SELECT l.id, l.teacher_id, l.starts_on, l.ends_on, p.name AS title,
+        regexp_replace(p.name, '{WHITESPACE}', '', 'g') AS title_key
+    FROM live l
+    JOIN same_dates d ON d.teacher_id = l.teacher_id AND d.starts_on = l.starts_on
+        AND d.ends_on = l.ends_on
+    JOIN {TrainingProject._meta.db_table} p ON p.id = l.project_id
+),
+found AS (
+    SELECT x.teacher_id, %(kind_outside_dates)s AS kind, ARRAY[x.id::bigint] AS ids,
+        t.name || '：完成日期 ' || x.completed_on || ' 不在项目时间 ' || x.starts_on
+            || ' 至 ' || x.ends_on || ' 内。' AS detail
+    FROM live x JOIN {Teacher._meta.db_table} t ON t.id = x.teacher_id
+    WHERE x.completed_on < x.starts_on OR x.completed_on > x.ends_on
+    UNION ALL
+    SELECT x.teacher_id, %(kind_hours_per_day)s, ARRAY[x.id::bigint],
+        t.name || '：' || p.name || ' 共 ' || (x.ends_on - x.starts_on + 1) || ' 天，登记 '
+            || x.hours || ' 学时，超过每天 ' || %(limit)s || ' 学时。'
+    FROM live x
+    JOIN {Teacher._meta.db_table} t ON t.id = x.teacher_id
+    JOIN {TrainingProject._meta.db_table} p ON p.id = x.project_id
+    WHERE x.mode = %(centralized)s AND x.hours > %(limit)s * (x.ends_on - x.starts_on + 1)
+    UNION ALL
+    SELECT x.teacher_id, %(kind_overlap)s,
+        ARRAY[LEAST(-x.latest[3], x.id), GREATEST(-x.latest[3], x.id)],
+        t.name || '：' || earlier.name || ' 与 ' || p.name || ' 的集中培训时间重叠。'
+    FROM reach x
+    JOIN {Teacher._meta.db_table} t ON t.id = x.teacher_id
+    JOIN {TrainingProject._meta.db_table} p ON p.id = x.project_id
+    JOIN {TrainingProject._meta.db_table} earlier ON earlier.id = x.latest[4]
+    WHERE x.starts_on <= {EPOCH} + x.latest[1]::int AND x.project_id <> x.latest[4]
+    UNION ALL
+    SELECT g.teacher_id, %(kind_duplicate_claim)s, g.ids,
+        t.name || '：“' || g.title || '”（' || g.starts_on || '）登记了 ' || g.n || ' 次。'
+    FROM (
+        SELECT teacher_id, starts_on, array_agg(id::bigint ORDER BY id) AS ids,
+            (array_agg(title ORDER BY id))[1] AS title, count(*) AS n
+        FROM twins GROUP BY teacher_id, title_key, starts_on, ends_on HAVING count(*) > 1
+    ) g JOIN {Teacher._meta.db_table} t ON t.id = g.teacher_id
+),
+written AS (
+    INSERT INTO {AuditAnomaly._meta.db_table} AS old
+        (county_id, teacher_id, kind, key, record_ids, detail, found_at, last_seen_at,
+         is_resolved)
+    SELECT DISTINCT ON (key) %(county_id)s, teacher_id, kind, key, to_jsonb(ids),
+        left(detail, 300), %(now)s, %(now)s, FALSE
+    FROM (SELECT found.*, kind || ':' || array_to_string(ids, '-') AS key FROM found) keyed
+    ORDER BY key
+    ON CONFLICT (key) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at
+)
+SELECT COUNT(*) FROM found
+"""
