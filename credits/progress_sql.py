@@ -210,32 +210,45 @@ class _Compiler:
             if self.scan_upper > self.main_upper
             else None
         )
-        columns = []
-        for categories, column in self.category_sets.items():
+        # One equality FILTER per category the rows name (cheaper than ANY per row set); the
+        # sets' sums are added up from them in the outer SELECT.
+        named = sorted({c for categories in self.category_sets for c in categories})
+        category_cols = {c: f"k{i}" for i, c in enumerate(named)}
+        inner = []
+        for category, column in category_cols.items():
             where = " AND ".join(
-                part
-                for part in (self._in_set(categories, "l.category") if categories else None, main)
-                if part
+                part for part in (f"l.category = {p(str(category))}", main) if part
             )
-            columns.append(
-                f"SUM(l.credits) FILTER (WHERE {where}) AS {column}"
-                if where
-                else f"SUM(l.credits) AS {column}"
-            )
+            inner.append(f"SUM(l.credits) FILTER (WHERE {where}) AS {column}")
         for r in self.deadlines:
             bound = min(r.row.counted_until, self.as_of)  # type: ignore[type-var]
             where = f"l.occurred_on <= {p.date(bound)}"
             if r.row.categories:
                 where += " AND " + self._in_set(r.row.categories, "l.category")
-            columns.append(f"SUM(l.credits) FILTER (WHERE {where}) AS d_{r.name}")
+            inner.append(f"SUM(l.credits) FILTER (WHERE {where}) AS d_{r.name}")
         total = f"SUM(l.credits) FILTER (WHERE {main})" if main else "SUM(l.credits)"
+        inner.append(f"{total} AS k_all")
+        outer = []
+        for categories, column in self.category_sets.items():
+            if categories:
+                parts = [category_cols[c] for c in sorted(categories)]
+                outer.append(
+                    f"CASE WHEN {' OR '.join(f'{c} IS NOT NULL' for c in parts)} THEN "
+                    f"{' + '.join(f'COALESCE({c}, 0)' for c in parts)} END AS {column}"
+                )
+            else:
+                outer.append(f"k_all AS {column}")
+        outer += [f"d_{r.name}" for r in self.deadlines]
         return f"""
         yr AS MATERIALIZED (
-            SELECT l.teacher_id, l.school_year, {", ".join(columns)},
-                COALESCE({total} <> 0, FALSE) AS has_credits
-            FROM {CreditLedgerEntry._meta.db_table} l
-            WHERE {self._window()}
-            GROUP BY l.teacher_id, l.school_year
+            SELECT teacher_id, school_year, {", ".join(outer)},
+                COALESCE(k_all <> 0, FALSE) AS has_credits
+            FROM (
+                SELECT l.teacher_id, l.school_year, {", ".join(inner)}
+                FROM {CreditLedgerEntry._meta.db_table} l
+                WHERE {self._window()}
+                GROUP BY l.teacher_id, l.school_year
+            ) sums
         )"""
 
     def _ledger_rounded_by_category(self) -> str:
@@ -416,42 +429,61 @@ class _Compiler:
         values = ", ".join(
             f"({p(y)}::text, {p.date(start)}, {p.date(end)})" for y, start, end in self.years
         )
-        owed_case = (
-            "CASE yl.school_year "
-            + " ".join(
-                f"WHEN {p(y)}::text THEN (f.hired_on IS NULL OR f.hired_on <= {p.date(end)})"
-                for y, _s, end in self.years
+        as_of = p.date(self.as_of)
+
+        def by_year(test) -> str:
+            """CASE over the cycle's school years of f.school_year; other years are FALSE."""
+            if not self.years:
+                return "FALSE"
+            whens = " ".join(
+                f"WHEN {p(y)}::text THEN {test(start, end)}" for y, start, end in self.years
             )
-            + " ELSE FALSE END"
-            if self.years
-            else "FALSE"
+            return f"CASE f.school_year {whens} ELSE FALSE END"
+
+        owed = by_year(lambda _start, end: f"(f.hired_on IS NULL OR f.hired_on <= {p.date(end)})")
+        owed_and_begun = by_year(
+            lambda start, end: (
+                f"({p.date(start)} <= {as_of} "
+                f"AND (f.hired_on IS NULL OR f.hired_on <= {p.date(end)}))"
+            )
         )
-        listed_owed = (
-            f"""SELECT f.teacher_id, y.school_year
+        sums = sorted({r.sums for r in self.year})
+        # Listed: years holding credits, and owed years begun by now — the second without a
+        # ledger row come from the cycle's years; the two parts do not overlap.
+        no_credits = (
+            f"""
+                UNION ALL
+                SELECT f.teacher_id, f.hired_on, f.groups, f.first_owed, y.school_year,
+                    {", ".join(f"NULL::numeric AS {c}" for c in sums)}
                 FROM f CROSS JOIN (VALUES {values}) AS y(school_year, starts_on, ends_on)
-                WHERE y.starts_on <= {p.date(self.as_of)}
+                WHERE y.starts_on <= {as_of}
                   AND (f.hired_on IS NULL OR f.hired_on <= y.ends_on)
-                UNION """
+                  AND NOT EXISTS (SELECT 1 FROM yr
+                                  WHERE yr.teacher_id = f.teacher_id
+                                    AND yr.school_year = y.school_year)"""
             if self.years
             else ""
         )
+        listed = f"""
+                SELECT f.teacher_id, f.hired_on, f.groups, f.first_owed, f.school_year,
+                    {", ".join(f"f.{c}" for c in sums)}
+                FROM (SELECT f.teacher_id, f.hired_on, f.groups, f.first_owed, yr.school_year,
+                          yr.has_credits, {", ".join(f"yr.{c}" for c in sums)}
+                      FROM yr JOIN f ON f.teacher_id = yr.teacher_id) f
+                WHERE f.has_credits OR {owed_and_begun}{no_credits}"""
         columns = []
         for r in self.year:
             present = self.applies(r.row)
             if r.row.window is rules.YearWindow.FIRST_YEAR:
-                present = f"({present} AND COALESCE(yl.school_year = f.first_owed, FALSE))"
-            columns.append(f"CASE WHEN {present} THEN COALESCE(yr.{r.sums}, 0) END AS e_{r.name}")
+                present = f"({present} AND COALESCE(f.school_year = f.first_owed, FALSE))"
+            columns.append(f"CASE WHEN {present} THEN COALESCE(f.{r.sums}, 0) END AS e_{r.name}")
             columns.append(
-                f"CASE WHEN {present} AND ({owed_case}) "
-                f"THEN {p.number(r.row.minimum)} END AS r_{r.name}"
+                f"CASE WHEN {present} AND ({owed}) THEN {p.number(r.row.minimum)} END AS r_{r.name}"
             )
         any_row = " OR ".join(self.applies(r.row) for r in self.year)
         base = f"""
-            SELECT yl.teacher_id, yl.school_year, ({owed_case}) AS is_owed,
-                {", ".join(columns)}
-            FROM ({listed_owed}SELECT teacher_id, school_year FROM yr WHERE has_credits) yl
-            JOIN f ON f.teacher_id = yl.teacher_id
-            LEFT JOIN yr ON yr.teacher_id = yl.teacher_id AND yr.school_year = yl.school_year
+            SELECT f.teacher_id, f.school_year, ({owed}) AS is_owed, {", ".join(columns)}
+            FROM ({listed}) f
             WHERE {any_row}"""
         query, out = self.offset_layers(base, self.year, rules.Scope.YEAR)
         shortfall = [self.shortfall(f"r_{r.name}", out[r.name]) for r in self.year]
