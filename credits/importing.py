@@ -7,9 +7,9 @@ The flow has three steps, each a service here; pages and the Celery task only ca
    merged cells, an empty sheet) with one Chinese message; reading the rows refuses a sheet
    without data or with too many rows the same way.
 2. `validate_upload` (the preview) reads every row, parses each cell (`parse_row`, no database)
-   and checks the rows against the database with set-based lookups (`_plan`): one query for the
-   ID numbers, one for the project codes, one for the existing records, one for the grades of
-   the projects' trainees. Nothing is written; the parsed rows and the result are kept on disk.
+   and checks the rows against the database with set-based lookups (`plan_rows`): one query
+   for the ID numbers, one for the project codes, one for the existing records, one for the
+   grades of the projects' trainees. Nothing is written; the parsed rows and the result are kept on disk.
 3. `commit_upload` (the confirm) checks the parsed rows again inside one transaction, with the
    existing records locked, and writes only when every row is valid: new records as drafts
    (待申报) through `bulk_create_with_history`, changed ones through `bulk_update_with_history`.
@@ -1056,7 +1056,7 @@ def read_rows(table: Table, *, progress: Callable[[int], None] | None = None) ->
 
 # -- checking rows against the database ---------------------------------------------------------
 @dataclass
-class _Plan:
+class RowPlan:
     creates: list[tuple[tuple[int, int], dict[str, Any]]]  # ((teacher id, project id), values)
     updates: list[TrainingRecord]
     actions: list[str]
@@ -1073,7 +1073,7 @@ def _require_import_permission(by) -> None:
         raise ImportNotAllowed()
 
 
-def _plan(rows: list[ParsedRow], by, *, lock: bool = False) -> _Plan:
+def plan_rows(rows: list[ParsedRow], by, *, lock: bool = False) -> RowPlan:
     """Check rows against the database in a fixed number of queries; add row errors in place.
 
     Returns the records to create and to update, and each row's outcome.
@@ -1111,7 +1111,7 @@ def _plan(rows: list[ParsedRow], by, *, lock: bool = False) -> _Plan:
         actions.append("error" if parsed.errors else action)
     _check_quotas(rows, keys, targets, projects, teachers)
     actions = ["error" if parsed.errors else a for parsed, a in zip(rows, actions, strict=True)]
-    return _Plan(creates=creates, updates=updates, actions=actions)
+    return RowPlan(creates=creates, updates=updates, actions=actions)
 
 
 def _mark_duplicates(rows: list[ParsedRow]) -> None:
@@ -1422,7 +1422,7 @@ def validate_upload(*, upload: ImportUpload, by, progress=None) -> ImportSummary
         # Kept before the database check: the confirm checks the database again from here.
         _write_json(upload.directory / "rows.json", [r.to_json() for r in rows])
         _write_json(upload.directory / "table.json", {"letters": table.letters})
-        plan = _plan(rows, by)
+        plan = plan_rows(rows, by)
     except CreditError as exc:
         status(force=True, state="failed", message=str(exc))
         raise
@@ -1462,7 +1462,7 @@ def commit_upload(*, upload: ImportUpload, by, progress=None) -> ImportSummary:
     )
     try:
         with transaction.atomic():
-            plan = _plan(rows, by, lock=True)
+            plan = plan_rows(rows, by, lock=True)
             to_write = len(plan.creates) + len(plan.updates)
             status(force=True, validated=len(rows), to_write=to_write)
             committed = not any(a == "error" for a in plan.actions)
@@ -1483,7 +1483,7 @@ def commit_upload(*, upload: ImportUpload, by, progress=None) -> ImportSummary:
     return summary
 
 
-def _write(plan: _Plan, *, by, upload: ImportUpload, status) -> None:
+def _write(plan: RowPlan, *, by, upload: ImportUpload, status) -> None:
     reason = _t("Excel 导入：%(file)s") % {"file": upload.filename}
     written = 0
     for chunk in _chunks(plan.creates, WRITE_CHUNK):

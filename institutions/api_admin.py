@@ -65,7 +65,7 @@ class ApiClientAdmin(RestrictedAdmin):
             messages.WARNING,
         )
 
-    @admin.action(description=_("更换所选客户端的令牌（新令牌只显示一次）"))
+    @admin.action(description=_("更换所选客户端的令牌（新令牌只显示一次）"), permissions=["change"])
     def rotate_tokens(self, request, queryset):
         for client in queryset.filter(revoked_at__isnull=True):
             issued = rotate_api_client_token(client=client, by=request.user)
@@ -76,7 +76,7 @@ class ApiClientAdmin(RestrictedAdmin):
                 messages.WARNING,
             )
 
-    @admin.action(description=_("吊销所选客户端（令牌立即失效）"))
+    @admin.action(description=_("吊销所选客户端（令牌立即失效）"), permissions=["change"])
     def revoke_clients(self, request, queryset):
         for client in queryset:
             revoke_api_client(client=client, by=request.user)

@@ -243,6 +243,13 @@ class ApiClientUnitLevelUnknown(ApiClientError):
     message = _("行政区划“%(unit)s”的级别无法对应教育局账号，不能登记接口客户端。")
 
 
+class ApiClientOutsideJurisdiction(ApiClientError):
+    """An officer tried to register a client for a unit outside their own jurisdiction."""
+
+    code = "api_client_outside_jurisdiction"
+    message = _("只能为本辖区（%(own)s）及其下级登记接口客户端，“%(unit)s”不在辖区内。")
+
+
 class ApiClientRevoked(ApiClientError):
     """The client was revoked; its token cannot be changed any more."""
 
@@ -303,8 +310,17 @@ def register_api_client(
     The account has the officer role of the unit's level and the unit as its jurisdiction, and
     no usable password: it signs in only through the token. Pass `token` only for demo data.
     """
+    from .models import AdministrativeUnit
     from .services import create_account  # services import models, which import this module
 
+    # An officer registers clients for their own unit and below: a county system never gets a
+    # token that reads the province.
+    if (
+        by is not None
+        and not AdministrativeUnit.objects.restrict(by, "view").filter(pk=unit.pk).exists()
+    ):
+        own = by.unit.name if getattr(by, "unit", None) else "—"
+        raise ApiClientOutsideJurisdiction(own=own, unit=unit.name)
     role = _role_for(unit)
     token = token or _new_token()
     user = create_account(

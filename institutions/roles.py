@@ -35,6 +35,11 @@ _OFFICER = [
     "credits.view_auditanomaly",
     "credits.change_auditanomaly",
     "certificates.view_certificate",
+    # API clients of the officer's unit and below (a county system, a province platform)
+    "institutions.view_apiclient",
+    "institutions.add_apiclient",
+    "institutions.change_apiclient",
+    "institutions.view_apicalllog",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

@@ -31,8 +31,8 @@ from credits.importing import (
     COLUMNS,
     RECORD_FIELDS,
     Table,
-    _plan,  # the import's row check against the database; see docs/api.md
     parse_row,
+    plan_rows,  # the import's row check, shared with the API push (docs/api.md)
 )
 from institutions.api_clients import (
     ApiClient,
@@ -239,7 +239,7 @@ def _replayed(response: dict[str, Any]) -> PushResult:
 
 
 def _push(rows, external_ids: list[str], *, by, client: ApiClient) -> PushResult:
-    plan = _plan(rows, by, lock=True)
+    plan = plan_rows(rows, by, lock=True)
     errors = [
         ItemError(index=row.row - 1, external_id=external_ids[row.row - 1], field=key, message=msg)
         for row in rows

@@ -5,7 +5,7 @@ from django.contrib.messages import get_messages
 
 from institutions.api_clients import ApiAccess, ApiClient, hash_token
 
-from .conftest import COUNTY_TOKEN, bearer
+from .conftest import COUNTY_TOKEN, REGION_TOKEN, bearer
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +59,54 @@ def test_the_call_log_is_listed(client, api):
     client.force_login(api.world.superuser)
     page = client.get("/admin/institutions/apicalllog/").content.decode()
     assert "/api/v1/schools/" in page
+
+
+def _staff_officer(world, role):
+    officer = world.users[role]
+    officer.is_staff = True
+    officer.save(update_fields=["is_staff"])
+    return officer
+
+
+def test_a_county_officer_registers_clients_only_for_the_county(client, world):
+    """A county officer's client is scoped to the county; another county is refused."""
+    from institutions.choices import Role
+
+    client.force_login(_staff_officer(world, Role.COUNTY_OFFICER))
+    form = {"access": ApiAccess.READ, "requests_per_minute": 60, "contact": ""}
+    inside = client.post(
+        "/admin/institutions/apiclient/add/", {**form, "name": "甲一县平台", "unit": world.C1.pk}
+    )
+    outside = client.post(
+        "/admin/institutions/apiclient/add/", {**form, "name": "甲二县平台", "unit": world.C2.pk}
+    )
+    assert inside.status_code == 302
+    assert bearer(_shown_token(inside)).get("/api/v1/schools/").status_code == 200
+    assert outside.status_code == 200  # the form again, with the unit refused
+    assert "选择一个有效的选项" in outside.content.decode()
+    assert not ApiClient.objects.filter(name="甲二县平台").exists()
+
+
+def test_officers_see_and_rotate_only_their_jurisdictions_clients(client, api):
+    from institutions.choices import Role
+
+    client.force_login(_staff_officer(api.world, Role.COUNTY_OFFICER))
+    listing = client.get("/admin/institutions/apiclient/").content.decode()
+    assert api.county_client.name in listing
+    assert api.region_client.name not in listing
+    client.post(
+        "/admin/institutions/apiclient/",
+        {"action": "rotate_tokens", "_selected_action": [api.region_client.pk]},
+    )
+    assert bearer(REGION_TOKEN).get("/api/v1/schools/").status_code == 200  # untouched
+    change = f"/admin/institutions/apiclient/{api.region_client.pk}/change/"
+    assert client.get(change).status_code in (302, 404)
+
+
+def test_the_service_refuses_a_unit_outside_the_officers_jurisdiction(world):
+    from institutions.api_clients import ApiClientOutsideJurisdiction, register_api_client
+    from institutions.choices import Role
+
+    with pytest.raises(ApiClientOutsideJurisdiction) as refused:
+        register_api_client(name="越权", unit=world.R, by=world.users[Role.COUNTY_OFFICER])
+    assert "只能为本辖区" in str(refused.value)
