@@ -24,10 +24,20 @@ def redis_reachable() -> tuple[bool, str] | None:
     import redis
 
     try:
-        client = redis.Redis.from_url(
-            settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
-        )
-        client.ping()
+        _redis_client(settings.REDIS_URL).ping()
     except redis.RedisError as exc:
         return False, exc.__class__.__name__
     return True, ""
+
+
+_clients: dict = {}
+
+
+def _redis_client(url: str):
+    """One client (and its connection pool) per process: a health check every few seconds, or
+    a load balancer's, must not open a new connection each time."""
+    import redis
+
+    if url not in _clients:
+        _clients[url] = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+    return _clients[url]
