@@ -20,4 +20,9 @@ app.conf.beat_schedule = {
         "task": "certificates.tasks.run_nightly_audit",
         "schedule": crontab(hour=2, minute=0),
     },
+    # Every night at 03:30: drop API call-log lines older than API_CALL_LOG_RETENTION_DAYS.
+    "purge-api-call-log": {
+        "task": "institutions.tasks.purge_api_call_log",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }

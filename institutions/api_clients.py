@@ -487,6 +487,16 @@ def flush_api_call_log() -> int:
 atexit.register(flush_api_call_log)
 
 
+def purge_api_call_log(*, older_than_days: int | None = None) -> int:
+    """Delete call-log lines older than the retention (API_CALL_LOG_RETENTION_DAYS, 180 days
+    by default); return how many. Run nightly by `institutions.tasks.purge_api_call_log`."""
+    days = older_than_days or getattr(settings, "API_CALL_LOG_RETENTION_DAYS", 180)
+    deleted, _per_model = ApiCallLog.objects.filter(
+        at__lt=timezone.now() - datetime.timedelta(days=days)
+    ).delete()
+    return deleted
+
+
 def idempotent_response(*, client: ApiClient, key: str) -> IdempotencyKey | None:
     """Return the stored answer to `key` of `client`, if it is younger than 24 hours."""
     return IdempotencyKey.objects.filter(

@@ -76,3 +76,30 @@ def test_demo_clients_are_created_once_with_their_public_tokens(db):
     assert (region_client.unit.code, region_client.access) == ("650000", ApiAccess.READ_WRITE)
     assert (county_client.unit.code, county_client.access) == ("650102", ApiAccess.READ_WRITE)
     assert county_client.token_hash == hash_token("demo-county-token")
+
+
+def test_the_nightly_purge_drops_call_log_lines_past_their_retention(api, settings):
+    """Lines older than API_CALL_LOG_RETENTION_DAYS go; recent ones stay."""
+    import datetime
+
+    from django.utils import timezone
+
+    from institutions.api_clients import ApiCallLog
+    from institutions.tasks import purge_api_call_log
+
+    settings.API_CALL_LOG_RETENTION_DAYS = 30
+    now = timezone.now()
+    ApiCallLog.objects.bulk_create(
+        ApiCallLog(
+            client=api.county_client,
+            method="GET",
+            path="/api/v1/schools/",
+            status=200,
+            duration_ms=3,
+            at=now - datetime.timedelta(days=age),
+        )
+        for age in (1, 29, 31, 400)
+    )
+    assert purge_api_call_log.delay().get() == 2
+    ages = sorted((now - at).days for at in ApiCallLog.objects.values_list("at", flat=True))
+    assert ages == [1, 29]
