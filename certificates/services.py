@@ -96,26 +96,11 @@ def _allocate(*, teacher_ids: Sequence[int]) -> int:
             by_prefix[_prefix_for(teacher)].append(teacher)
     if not by_prefix:
         return 0
-    prefixes = sorted(by_prefix)
-    # INSERT … ON CONFLICT DO NOTHING, in prefix order: a counter another process is creating
-    # makes this one wait for it instead of failing.
-    CertificateCounter.objects.bulk_create(
-        [CertificateCounter(prefix=p) for p in prefixes], ignore_conflicts=True
-    )
-    counters = list(
-        CertificateCounter.objects.filter(prefix__in=prefixes)
-        .select_for_update()
-        .order_by("prefix")
-    )
+    counters = _locked_counters(by_prefix)
     now = timezone.now()
     numbers = []
     for counter in counters:
-        waiting = by_prefix[counter.prefix]
-        if counter.last_serial + len(waiting) > MAX_SERIAL:
-            raise CertificatePrefixExhausted(
-                prefix=counter.prefix, used=counter.last_serial, needed=len(waiting)
-            )
-        for teacher in waiting:
+        for teacher in by_prefix[counter.prefix]:
             counter.last_serial += 1
             numbers.append(
                 CertificateNumber(
@@ -131,6 +116,30 @@ def _allocate(*, teacher_ids: Sequence[int]) -> int:
         counter.updated_at = now  # bulk_update does not apply auto_now
     CertificateCounter.objects.bulk_update(counters, ["last_serial", "updated_at"])
     return len(bulk_create_with_history(numbers, CertificateNumber, batch_size=1000))
+
+
+def _locked_counters(by_prefix: Mapping[str, Sequence]) -> list[CertificateCounter]:
+    """Create missing counters and lock them in prefix order; raise if one has no room left.
+
+    INSERT … ON CONFLICT DO NOTHING, in prefix order: a counter another process is creating
+    makes this one wait for it instead of failing.
+    """
+    prefixes = sorted(by_prefix)
+    CertificateCounter.objects.bulk_create(
+        [CertificateCounter(prefix=p) for p in prefixes], ignore_conflicts=True
+    )
+    counters = list(
+        CertificateCounter.objects.filter(prefix__in=prefixes)
+        .select_for_update()
+        .order_by("prefix")
+    )
+    for counter in counters:
+        needed = len(by_prefix[counter.prefix])
+        if counter.last_serial + needed > MAX_SERIAL:
+            raise CertificatePrefixExhausted(
+                prefix=counter.prefix, used=counter.last_serial, needed=needed
+            )
+    return counters
 
 
 def _allocate_in_database(*, teacher_ids: Sequence[int]) -> int:
@@ -176,24 +185,11 @@ def _allocate_in_database(*, teacher_ids: Sequence[int]) -> int:
     by_prefix: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for teacher_id, school_id, prefix in rows:
         by_prefix[prefix].append((teacher_id, school_id))
-    prefixes = sorted(by_prefix)
-    CertificateCounter.objects.bulk_create(
-        [CertificateCounter(prefix=p) for p in prefixes], ignore_conflicts=True
-    )
-    counters = list(
-        CertificateCounter.objects.filter(prefix__in=prefixes)
-        .select_for_update()
-        .order_by("prefix")
-    )
+    counters = _locked_counters(by_prefix)
     now = timezone.now()
     columns: dict[str, list] = defaultdict(list)
     for counter in counters:
-        waiting = by_prefix[counter.prefix]
-        if counter.last_serial + len(waiting) > MAX_SERIAL:
-            raise CertificatePrefixExhausted(
-                prefix=counter.prefix, used=counter.last_serial, needed=len(waiting)
-            )
-        for teacher_id, school_id in waiting:
+        for teacher_id, school_id in by_prefix[counter.prefix]:
             counter.last_serial += 1
             columns["teacher"].append(teacher_id)
             columns["school"].append(school_id)

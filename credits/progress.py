@@ -110,6 +110,7 @@ class TeacherProgress:
 
     teacher: object
     policy: Policy
+    spec: rules.PolicySpec
     progress: rules.Progress
     unit: str
     cycle_bars: list[Bar]
@@ -211,6 +212,7 @@ def teacher_progress(teacher, *, on: datetime.date) -> TeacherProgress:
     return TeacherProgress(
         teacher=teacher,
         policy=policy,
+        spec=spec,
         progress=progress,
         unit="学分" if spec.unit == rules.Unit.CREDITS else "学时",
         cycle_bars=_bars(progress.cycle, cycle_labels, pending_cycle),

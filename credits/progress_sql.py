@@ -42,7 +42,7 @@ class _Params:
         return f"{self(sorted(str(v) for v in values))}::text[]"
 
     def date(self, value: datetime.date) -> str:
-        return f"{self(value)}::date"
+        return self(value)  # psycopg2 writes a date as '2024-01-01'::date
 
     def number(self, value: Decimal) -> str:
         return f"{self(value)}::numeric"
@@ -288,7 +288,7 @@ class _Compiler:
             FROM cat GROUP BY teacher_id, school_year
         )"""
 
-    # -- offsets, shortfalls --------------------------------------------------------------
+    # -- offsets ------------------------------------------------------------------------
     def offset_layers(self, base: str, rows: list[_Row], scope: rules.Scope) -> tuple[str, dict]:
         """rules.apply_offsets as subquery layers: one per (offset rule, target) step.
 
@@ -334,9 +334,9 @@ class _Compiler:
         return f"{self.p([r.row.key for r in rows])}::text[]"
 
     @staticmethod
-    def shortfall(required: str, counted: str) -> str:
-        """rules.progress._shortfall, for the rows the teacher owes (GREATEST skips NULLs)."""
-        return f"CASE WHEN {required} IS NOT NULL THEN GREATEST({required} - {counted}, 0) END"
+    def missing(rows: list[_Row], counted: dict) -> str:
+        """Any owed row short of its minimum (rules.progress._shortfall > 0); NULL: not owed."""
+        return " OR ".join(f"COALESCE(r_{r.name} > {counted[r.name]}, FALSE)" for r in rows)
 
     @staticmethod
     def total(named: list[tuple[str, str]]) -> str:
@@ -393,8 +393,7 @@ class _Compiler:
         p, spec = self.p, self.spec
         required = [(r.row.key, f"r_{r.name}") for r in self.cycle]
         counted = [(r.row.key, out[r.name]) for r in self.cycle]
-        shortfall = [self.shortfall(f"r_{r.name}", out[r.name]) for r in self.cycle]
-        missing = " OR ".join(f"COALESCE({expr} > 0, FALSE)" for expr in shortfall)
+        missing = self.missing(self.cycle, out)
         complete = f"NOT ({missing})" if missing else "TRUE"
         # credits.services.audit.progress_status: time elapsed since the cycle start (or the
         # hire) sets the share of the requirement expected by now; compared cross-multiplied.
@@ -486,8 +485,7 @@ class _Compiler:
             FROM ({listed}) f
             WHERE {any_row}"""
         query, out = self.offset_layers(base, self.year, rules.Scope.YEAR)
-        shortfall = [self.shortfall(f"r_{r.name}", out[r.name]) for r in self.year]
-        missing = " OR ".join(f"COALESCE({expr} > 0, FALSE)" for expr in shortfall)
+        missing = self.missing(self.year, out)
         return f"""
         year_rows AS (
             SELECT teacher_id, school_year, is_owed,

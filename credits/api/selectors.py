@@ -13,7 +13,6 @@ from trainees.models import Teacher
 from .. import rules
 from ..models import CycleProgress, SchoolYearProgress, row_amounts
 from ..progress import teacher_progress
-from ..selectors import policy_spec
 from ..services import progress_status
 
 ZERO = Decimal(0)
@@ -60,7 +59,7 @@ def progress_of_teacher(*, user, teacher_id: int, on: datetime.date) -> Progress
 
 def _live(teacher: Teacher, *, on: datetime.date) -> ProgressAnswer:
     live = teacher_progress(teacher, on=on)
-    progress, spec = live.progress, policy_spec(live.policy)
+    progress, spec = live.progress, live.spec
     now = timezone.now()
     cycle = progress.cycle
     row = CycleProgress(

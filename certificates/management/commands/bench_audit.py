@@ -155,9 +155,10 @@ class Command(BaseCommand):
                     "teachers_per_second": round(teachers / audit_seconds),
                     "bare_sql_seconds": round(bare_seconds, 3),
                     "ratio": round(audit_seconds / bare_seconds, 2),
+                    "peak_rss_mb": round(peak),
+                    # beyond the keys, after them: how it ran, and the nightly rerun
                     "concurrency": concurrency,
                     "rerun_seconds": round(rerun_seconds, 3),
-                    "peak_rss_mb": round(peak),
                 }
             )
         )
