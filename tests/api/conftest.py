@@ -86,15 +86,19 @@ def certified(credited, settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_process_state(settings):
-    """Start each test with no requests counted against any client and no token trusted:
-    ids and tokens repeat across tests, whose rows are rolled back. Calls are logged at once."""
+    """Start each test with no requests counted against any client (in the cache or in this
+    process) and no token trusted: ids and tokens repeat across tests, whose rows are rolled
+    back. Calls are logged at once."""
     from django.core.cache import cache
 
+    from config.api_rates import forget_counted_requests
     from institutions.api_clients import forget_checked_tokens
 
     settings.API_CALL_LOG_BATCH = 1
     cache.clear()
     forget_checked_tokens()
+    forget_counted_requests()
     yield
     cache.clear()
     forget_checked_tokens()
+    forget_counted_requests()
