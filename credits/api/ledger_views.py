@@ -1,9 +1,12 @@
 """API of the credits app: the credit ledger, audited progress, and one teacher's progress."""
 
-from django.http import Http404
+import json
+
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from config.api import ApiView, RestrictedViewSet
@@ -15,7 +18,7 @@ from ..filtersets import (
     SchoolYearProgressFilterSet,
 )
 from ..models import CreditLedgerEntry, CycleProgress, SchoolYearProgress
-from .selectors import AUDIT, LIVE, progress_of_teacher
+from .selectors import AUDIT, LIVE, ProgressAnswer, rendered_progress_of_teacher
 from .serializers import (
     CreditLedgerEntrySerializer,
     CycleProgressSerializer,
@@ -80,7 +83,36 @@ class TeacherProgressApi(ApiView):
     )
     def get(self, request, pk: int):
         try:
-            answer = progress_of_teacher(user=request.user, teacher_id=pk, on=timezone.localdate())
+            body = rendered_progress_of_teacher(
+                user=request.user, teacher_id=pk, on=timezone.localdate(), render=self.render
+            )
         except Teacher.DoesNotExist:
             raise Http404 from None
-        return Response(self.OutputSerializer(answer).data)
+        # The JSON is usually rendered already: sent as is, unless the browsable API was asked.
+        if request.accepted_renderer.format == "json":
+            return HttpResponse(body, content_type="application/json")
+        return Response(json.loads(body))
+
+    @classmethod
+    def render(cls, answer: ProgressAnswer) -> bytes:
+        """Return the answer as DRF would render `OutputSerializer(answer).data`.
+
+        Without building the output serializer and its nested list serializers per answer,
+        which costs more than rendering the rows (tests/api/test_fast_rendering.py compares).
+        """
+        cycle, year = cls._row_serializers()
+        data = {
+            "teacher": answer.teacher,
+            "source": answer.source,
+            "cycles": [cycle.to_representation(row) for row in answer.cycles],
+            "years": [year.to_representation(row) for row in answer.years],
+        }
+        return JSONRenderer().render(data)
+
+    @classmethod
+    def _row_serializers(cls):
+        # Built once: OutputModelSerializer renders a row from its class's plan and keeps no
+        # state of its own, so one instance serves every request and thread.
+        if "_rows" not in cls.__dict__:
+            cls._rows = (CycleProgressSerializer(), SchoolYearProgressSerializer())
+        return cls._rows

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
+from django.db.models import Count, Max, OuterRef, Subquery
 from django.utils import timezone
 
+from config.api_sql import SLOT, CompiledQuery, compile_query, fetch_all, fetch_instances
 from trainees.models import Teacher
 
 from .. import rules
@@ -55,6 +61,111 @@ def progress_of_teacher(*, user, teacher_id: int, on: datetime.date) -> Progress
         Teacher.objects.restrict(user, "view").select_related("school__county").get(pk=teacher_id)
     )
     return _live(teacher, on=on)
+
+
+# Rendered answers by teacher id, each with the version of the rows it was rendered from:
+# {teacher id: (version, body)}, least recently used first. Per process; the default size
+# keeps about 12 MB of JSON.
+PROGRESS_CACHE_SIZE = 5000
+_rendered: OrderedDict[int, tuple[tuple, bytes]] = OrderedDict()
+_rendered_lock = threading.Lock()
+
+
+def rendered_progress_of_teacher(
+    *, user, teacher_id: int, on: datetime.date, render: Callable[[ProgressAnswer], bytes]
+) -> bytes:
+    """Return a teacher's progress rendered by `render`, reusing an earlier rendering while
+    the audit has not rewritten the teacher's rows since.
+
+    One query when the answer was rendered before: it checks the teacher is in `user`'s
+    jurisdiction (the cycle rows through `restrict()`, compiled once per account object) and
+    reads the rows' version: each cycle row's id, `computed_at` and `as_of`, and the number,
+    latest id and latest `computed_at` of the school-year rows. The audit sets `computed_at`
+    whenever it rewrites a row, so a new result is never served stale. Otherwise the rows are
+    read and rendered as `progress_of_teacher` does; live answers are never kept. Raises
+    Teacher.DoesNotExist outside the jurisdiction.
+    """
+    query = _version_query(user)
+    version = tuple(fetch_all(query, teacher_id)) if query is not None else ()
+    if not version:  # not audited, or outside the jurisdiction: the full read says which
+        return render(progress_of_teacher(user=user, teacher_id=teacher_id, on=on))
+    with _rendered_lock:
+        kept = _rendered.get(teacher_id)
+        if kept is not None and kept[0] == version:
+            _rendered.move_to_end(teacher_id)
+            return kept[1]
+    # The rows are read after their version, so they are at least as new as it: a rewrite in
+    # between makes the next request's version differ and render again.
+    # The version query showed the teacher in scope; every row of one teacher shares a scope.
+    cycles, years = _rows_queries()
+    cycles = fetch_instances(cycles, teacher_id)
+    years = fetch_instances(years, teacher_id)
+    body = render(ProgressAnswer(teacher=teacher_id, source=AUDIT, cycles=cycles, years=years))
+    size = getattr(settings, "API_PROGRESS_CACHE_SIZE", PROGRESS_CACHE_SIZE)
+    with _rendered_lock:
+        _rendered[teacher_id] = (version, body)
+        _rendered.move_to_end(teacher_id)
+        while len(_rendered) > size:
+            _rendered.popitem(last=False)
+    return body
+
+
+def forget_rendered_progress() -> None:
+    """Drop every rendered answer this process keeps."""
+    with _rendered_lock:
+        _rendered.clear()
+
+
+_compiled_rows: tuple[CompiledQuery, CompiledQuery] | None = None
+
+
+def _rows_queries() -> tuple[CompiledQuery, CompiledQuery]:
+    """Return the compiled queries of one teacher's cycle and school-year rows (no scope:
+    the caller checked it)."""
+    global _compiled_rows
+    if _compiled_rows is None:
+        _compiled_rows = (
+            compile_query(
+                CycleProgress.objects.filter(teacher_id=SLOT).order_by(
+                    "cycle_start", "policy_code", "pk"
+                )
+            ),
+            compile_query(
+                SchoolYearProgress.objects.filter(teacher_id=SLOT).order_by(
+                    "school_year", "policy_code", "pk"
+                )
+            ),
+        )
+    return _compiled_rows
+
+
+def _version_query(user) -> CompiledQuery | None:
+    """Return the compiled version query of `user`'s jurisdiction, kept on the account object.
+
+    An API client's account object is reloaded with its token every few seconds
+    (`TOKEN_CACHE_SECONDS`), and with it this query, so a change of jurisdiction or permission
+    takes effect as a revocation does; a browser user's account is loaded per request.
+    """
+    cached = user.__dict__.get("_progress_version_query", False)
+    if cached is not False:
+        return cached
+    years = SchoolYearProgress.objects.filter(teacher_id=OuterRef("teacher_id")).order_by()
+    per_teacher = years.values("teacher_id")
+    query = compile_query(
+        CycleProgress.objects.restrict(user, "view")
+        .filter(teacher_id=SLOT)
+        .annotate(
+            years_count=Subquery(per_teacher.annotate(n=Count("pk")).values("n")),
+            years_last_id=Subquery(per_teacher.annotate(m=Max("pk")).values("m")),
+            years_computed_at=Subquery(per_teacher.annotate(m=Max("computed_at")).values("m")),
+        )
+        .order_by("cycle_start", "policy_code", "pk")
+        .values_list(
+            "pk", "computed_at", "as_of", "years_count", "years_last_id", "years_computed_at"
+        )
+    )
+    user.__dict__["_progress_version_query"] = query
+    return query
 
 
 def _live(teacher: Teacher, *, on: datetime.date) -> ProgressAnswer:

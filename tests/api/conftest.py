@@ -87,18 +87,21 @@ def certified(credited, settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _fresh_process_state(settings):
     """Start each test with no requests counted against any client (in the cache or in this
-    process) and no token trusted: ids and tokens repeat across tests, whose rows are rolled
+    process), no token trusted and no progress answer kept: ids and tokens repeat across tests, whose rows are rolled
     back. Calls are logged at once."""
     from django.core.cache import cache
 
     from config.api_rates import forget_counted_requests
+    from credits.api.selectors import forget_rendered_progress
     from institutions.api_clients import forget_checked_tokens
 
     settings.API_CALL_LOG_BATCH = 1
     cache.clear()
     forget_checked_tokens()
     forget_counted_requests()
+    forget_rendered_progress()
     yield
     cache.clear()
     forget_checked_tokens()
     forget_counted_requests()
+    forget_rendered_progress()
