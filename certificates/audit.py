@@ -13,10 +13,13 @@ import datetime
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
+from django.db import transaction
+
 from credits.models import CycleProgress
 from credits.selectors import PolicyCache
 from credits.services import recompute_county_progress
 from credits.services.anomalies import detect_anomalies
+from credits.services.audit import clear_stale_marks, plan_recompute
 from institutions.models import AdministrativeUnit
 from trainees.models import Teacher
 
@@ -31,6 +34,7 @@ class CountyAuditReport:
     county_id: int
     teachers: int
     by_status: dict[str, int]
+    recomputed: int | None  # teachers recomputed; None: the whole county
     anomalies: int
     numbers_allocated: int
     certificates_issued: int
@@ -44,12 +48,28 @@ def has_certificate_codes(county: AdministrativeUnit) -> bool:
     return bool(county.certificate_code and county.parent and county.parent.certificate_code)
 
 
-def audit_county(*, county_id: int, as_of: datetime.date, issue: bool = True) -> CountyAuditReport:
-    """Recompute one county's progress, list its anomalies, allocate numbers, issue certificates."""
+def audit_county(
+    *, county_id: int, as_of: datetime.date, issue: bool = True, full: bool = False
+) -> CountyAuditReport:
+    """Recompute one county's progress, list its anomalies, allocate numbers, issue certificates.
+
+    On PostgreSQL only the teachers whose data changed are recomputed and re-checked (the
+    others' statuses follow the date), unless `full` or credits.services.audit.plan_recompute
+    finds a reason to recompute everyone.
+    """
     county = AdministrativeUnit.objects.select_related("parent").get(pk=county_id)
     policy, spec = PolicyCache().for_county(county)
-    progress = recompute_county_progress(county_id=county_id, as_of=as_of)
-    anomalies = detect_anomalies(county_id=county_id, policy=policy)
+    # Progress, anomalies and the stale marks they consumed commit together: a worker killed
+    # half-way leaves the marks, and the retry recomputes the same teachers.
+    with transaction.atomic():
+        plan = plan_recompute(county_id, spec, as_of, full=full)
+        progress = recompute_county_progress(county_id=county_id, as_of=as_of, plan=plan)
+        anomalies = detect_anomalies(
+            county_id=county_id,
+            policy=policy,
+            teacher_ids=None if plan.everyone else plan.teacher_ids,
+        )
+        clear_stale_marks(plan)
     allocated = issued = 0
     # The 9-digit numbers are Xinjiang's scheme (004 附件): a county without the annex's codes
     # (another region's policy) gets progress and anomalies, but no numbers or certificates.
@@ -65,6 +85,7 @@ def audit_county(*, county_id: int, as_of: datetime.date, issue: bool = True) ->
     return CountyAuditReport(
         county_id=county_id,
         teachers=progress.teachers,
+        recomputed=progress.recomputed,
         by_status={str(k): v for k, v in progress.by_status.items()},
         anomalies=anomalies,
         numbers_allocated=allocated,

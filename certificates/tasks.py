@@ -25,13 +25,13 @@ RETRYABLE = (OperationalError, InterfaceError, ConnectionError)
     retry_backoff=True,
     max_retries=5,
 )
-def audit_county(county_id: int, as_of: str, run_id: int | None = None) -> dict:
+def audit_county(county_id: int, as_of: str, run_id: int | None = None, full: bool = False) -> dict:
     """Audit one county (idempotent: safe to run twice, or again after a worker died)."""
     from credits.models import AuditRun
 
     from .audit import audit_county as audit
 
-    report = audit(county_id=county_id, as_of=datetime.date.fromisoformat(as_of))
+    report = audit(county_id=county_id, as_of=datetime.date.fromisoformat(as_of), full=full)
     if run_id is not None:
         AuditRun.objects.filter(pk=run_id).update(
             counties_done=F("counties_done") + 1, teachers=F("teachers") + report.teachers
@@ -50,8 +50,13 @@ def finish_audit(reports: list[dict], run_id: int) -> dict:
 
 
 @shared_task(autoretry_for=RETRYABLE, retry_backoff=True, max_retries=5)
-def run_nightly_audit(as_of: str | None = None, county_ids: list[int] | None = None) -> int:
-    """Fan the audit out over every county that has teachers; return the run's id."""
+def run_nightly_audit(
+    as_of: str | None = None, county_ids: list[int] | None = None, full: bool = False
+) -> int:
+    """Fan the audit out over every county that has teachers; return the run's id.
+
+    `full` recomputes every teacher; by default only those whose data changed (operations.md).
+    """
     from credits.models import AuditRun
     from institutions.models import AdministrativeUnit
 
@@ -63,5 +68,5 @@ def run_nightly_audit(as_of: str | None = None, county_ids: list[int] | None = N
         .values_list("pk", flat=True)
     )
     run = AuditRun.objects.create(as_of=day, counties_total=len(counties))
-    chord(audit_county.s(pk, day, run.pk) for pk in counties)(finish_audit.s(run.pk))
+    chord(audit_county.s(pk, day, run.pk, full) for pk in counties)(finish_audit.s(run.pk))
     return run.pk

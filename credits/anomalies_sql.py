@@ -2,7 +2,7 @@
 
 Mirrors the Python checks in credits/services/anomalies.py word for word (the same keys and
 Chinese details); credits/tests/test_anomalies_sql.py compares the two. Values are bound
-parameters: county_id, limit (class hours a day, POLICIES §7 reading, a policy setting), now,
+parameters: county_id, everyone and teacher_ids (whose records to check), limit (class hours a day, POLICIES §7 reading, a policy setting), now,
 rejected, centralized and kind_<name> for each AnomalyKind.
 """
 
@@ -28,6 +28,8 @@ WITH live AS MATERIALIZED (
         JOIN {School._meta.db_table} s ON s.id = t.school_id
         WHERE s.county_id = %(county_id)s
     ) AND r.status <> %(rejected)s
+      -- the whole county, or only the teachers recomputed tonight (the incremental audit)
+      AND (%(everyone)s OR r.teacher_id = ANY(%(teacher_ids)s::bigint[]))
 ),
 -- For each centralized training, the earlier one (by start, then id) reaching furthest: the
 -- latest end, the first in that order on a tie — encoded [end, -start, -id, project] so that

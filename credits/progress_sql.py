@@ -80,8 +80,17 @@ class _Row:
 
 
 class _Compiler:
-    def __init__(self, spec: rules.PolicySpec, *, as_of: datetime.date, at_risk_ratio: Decimal):
+    def __init__(
+        self,
+        spec: rules.PolicySpec,
+        *,
+        as_of: datetime.date,
+        at_risk_ratio: Decimal,
+        listed_teachers: bool = False,
+    ):
         self.spec = spec
+        # Only the teachers in %(teacher_ids)s (the incremental nightly run), or all of them.
+        self.only = " AND {column} = ANY(%(teacher_ids)s::bigint[])" if listed_teachers else ""
         self.as_of = as_of
         self.ratio = at_risk_ratio
         self.p = _Params()
@@ -153,10 +162,10 @@ class _Compiler:
                 JOIN {TeacherGroup._meta.db_table} g ON g.id = tg.{group_fk}
                 JOIN {Teacher._meta.db_table} gt ON gt.id = tg.{teacher_fk}
                 JOIN {School._meta.db_table} gs ON gs.id = gt.school_id
-                WHERE gs.county_id = %(county_id)s
+                WHERE gs.county_id = %(county_id)s{self.only.format(column="gt.id")}
                 GROUP BY tg.{teacher_fk}
             ) g ON g.teacher_id = t.id
-            WHERE s.county_id = %(county_id)s AND t.is_active
+            WHERE s.county_id = %(county_id)s AND t.is_active{self.only.format(column="t.id")}
         ),
         f AS MATERIALIZED (
             SELECT teacher_id, hired_on, years_owed, first_owed, is_new,
@@ -510,19 +519,22 @@ class _Compiler:
         amounts = "row_keys, earned_by_row, counted_by_row, required_by_row"
         cycle_fields = (
             f"status, is_new_teacher, counted_total, required_total, {amounts}, "
-            "policy_version, cycle_end, as_of"
+            "policy_version, cycle_end"
         )
-        # Rows are rewritten only when something changed: a rerun writes nothing.
+        # Rows are rewritten only when their figures changed: a rerun writes nothing, and a
+        # later night's date alone rewrites nothing either — as_of and computed_at tell when
+        # the figures last changed (the county summary tells when the audit last ran).
         ctes.append(f"""
         cycle_write AS (
             INSERT INTO {cycle_table} AS old (teacher_id, policy_code, cycle_start, {cycle_fields},
-                computed_at)
+                as_of, computed_at)
             SELECT teacher_id, {code}, {p.date(spec.cycle_start)}, status, is_new, counted_total,
-                required_total, {amounts}, {p(spec.version)}, {p.date(spec.cycle_end)}, {p.date(self.as_of)}, %(now)s
+                required_total, {amounts}, {p(spec.version)}, {p.date(spec.cycle_end)},
+                {p.date(self.as_of)}, %(now)s
             FROM cycle_rows
             ON CONFLICT (teacher_id, policy_code, cycle_start) DO UPDATE SET
                 {", ".join(f"{c} = EXCLUDED.{c}" for c in _split(cycle_fields))},
-                computed_at = EXCLUDED.computed_at
+                as_of = EXCLUDED.as_of, computed_at = EXCLUDED.computed_at
             WHERE ({", ".join(f"old.{c}" for c in _split(cycle_fields))}) IS DISTINCT FROM
                   ({", ".join(f"EXCLUDED.{c}" for c in _split(cycle_fields))})
         )""")
@@ -538,6 +550,14 @@ class _Compiler:
                 computed_at = EXCLUDED.computed_at
             WHERE ({", ".join(f"old.{c}" for c in _split(year_fields))}) IS DISTINCT FROM
                   ({", ".join(f"EXCLUDED.{c}" for c in _split(year_fields))})
+        ),
+        year_prune AS (
+            -- A year listed before but no longer (its credits withdrawn, the hire date moved):
+            -- its row goes, as the engine would not list it (rules.progress._years).
+            DELETE FROM {year_table} old USING f
+            WHERE old.teacher_id = f.teacher_id AND old.policy_code = {code}
+              AND NOT EXISTS (SELECT 1 FROM year_rows y WHERE y.teacher_id = old.teacher_id
+                                                          AND y.school_year = old.school_year)
         )""")
         return (
             "WITH "
@@ -551,13 +571,81 @@ def _split(fields: str) -> list[str]:
 
 
 def county_progress_sql(
-    spec: rules.PolicySpec, *, as_of: datetime.date, at_risk_ratio: Decimal
+    spec: rules.PolicySpec,
+    *,
+    as_of: datetime.date,
+    at_risk_ratio: Decimal,
+    listed_teachers: bool = False,
 ) -> tuple[str, dict]:
     """Return (SQL, parameters) that upsert one county's progress and count its statuses.
 
-    The caller adds the parameters `county_id` and `now`; the statement returns one row per
-    status with its number of teachers.
+    The caller adds the parameters `county_id` and `now` (and `teacher_ids`, a list, when
+    `listed_teachers`: then only those teachers are recomputed); the statement returns one row
+    per status with its number of teachers.
     """
-    compiler = _Compiler(spec, as_of=as_of, at_risk_ratio=at_risk_ratio)
+    compiler = _Compiler(
+        spec, as_of=as_of, at_risk_ratio=at_risk_ratio, listed_teachers=listed_teachers
+    )
     sql = compiler.statement()
     return sql, compiler.p.values
+
+
+def county_status_sql(
+    spec: rules.PolicySpec, *, as_of: datetime.date, at_risk_ratio: Decimal
+) -> tuple[str, dict]:
+    """Return (SQL, parameters) that bring the county's stored statuses up to `as_of`.
+
+    A teacher whose ledger and facts did not change keeps their sums and rows; only the time
+    elapsed moves, and with it the status (credits.services.audit.progress_status, the same
+    cross-multiplied thresholds as the full statement's _cycle_select). Computed from the stored
+    row amounts — `total` when present and non-zero, else the sum of the rows present — and
+    written only where the status differs. A complete cycle stays complete: completeness depends
+    on the credits, not on the date. The caller adds `county_id` and `now`.
+    """
+    p = _Params()
+    start = f"GREATEST({p.date(spec.cycle_start)}, t.hired_on)"
+    span = f"GREATEST({p.date(spec.cycle_end)} - {start}, 1)"
+    elapsed = f"LEAST(GREATEST({p.date(as_of)} - {start}, 0), {span})"
+
+    def total_or(amounts: str) -> str:
+        return (
+            f"COALESCE(NULLIF(cp.{amounts}[array_position(cp.row_keys, 'total')], 0), "
+            f"(SELECT COALESCE(sum(x), 0) FROM unnest(cp.{amounts}) x))"
+        )
+
+    need = f"{total_or('required_by_row')} * {elapsed}"
+    have = f"{total_or('counted_by_row')} * {span}"
+    table = CycleProgress._meta.db_table
+    sql = f"""
+    WITH fresh AS (
+        SELECT cp.id,
+            CASE WHEN cp.status = 'complete' THEN 'complete'
+                 WHEN {have} >= {need} THEN 'on_track'
+                 WHEN {have} >= {need} * {p.number(at_risk_ratio)} THEN 'at_risk'
+                 ELSE 'behind' END AS status
+        FROM {table} cp
+        JOIN {Teacher._meta.db_table} t ON t.id = cp.teacher_id
+        JOIN {School._meta.db_table} s ON s.id = t.school_id
+        WHERE s.county_id = %(county_id)s AND t.is_active
+          AND cp.policy_code = {p(spec.code)} AND cp.cycle_start = {p.date(spec.cycle_start)}
+    )
+    UPDATE {table} cp SET status = fresh.status, as_of = {p.date(as_of)}, computed_at = %(now)s
+    FROM fresh
+    WHERE cp.id = fresh.id AND cp.status <> fresh.status"""
+    return sql, p.values
+
+
+def dated_in_sql() -> str:
+    """SQL listing the county's active teachers with a ledger entry dated in a window.
+
+    Bound: `county_id`, `after` and `until`. An entry dated after the last audit's day, up to
+    this one's, starts counting tonight (rules: entries count from their date) — its teacher is
+    recomputed although nothing was written since.
+    """
+    ledger = CreditLedgerEntry._meta.db_table
+    return f"""
+    SELECT t.id FROM {Teacher._meta.db_table} t
+    JOIN {School._meta.db_table} s ON s.id = t.school_id
+    WHERE s.county_id = %(county_id)s AND t.is_active AND EXISTS (
+        SELECT 1 FROM {ledger} l
+        WHERE l.teacher_id = t.id AND l.occurred_on > %(after)s AND l.occurred_on <= %(until)s)"""

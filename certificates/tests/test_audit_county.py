@@ -84,3 +84,30 @@ def test_nightly_task_fans_out_over_counties_and_closes_the_run(world, settings,
     assert run.status == "finished"
     assert run.counties_done == run.counties_total == 2  # C1 and C3 have teachers
     assert run.teachers == 3
+
+
+@pytest.mark.postgres
+def test_run_audit_by_hand_recomputes_only_what_changed_unless_full(world, settings, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.MEDIA_ROOT = tmp_path
+    code = world.C1.code
+
+    def run(*extra):
+        out = StringIO()
+        call_command(
+            "run_audit", "--sync", "--county", code, "--as-of", "2026-06-30", *extra, stdout=out
+        )
+        return out.getvalue()
+
+    teachers = world.C1.schools.filter(teachers__is_active=True).count()
+    assert teachers
+    first = run()
+    assert "重算" in first
+    assert "（重算 0 名）" in run()  # nothing changed since
+    _complete_cycle(world, TeacherFactory(school=world.S1))
+    assert "（重算 1 名）" in run()  # the approvals marked their teacher
+    full = run("--full")
+    assert "（重算 0 名）" not in full and "（重算 1 名）" not in full

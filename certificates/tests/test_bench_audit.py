@@ -19,6 +19,17 @@ def test_bench_audit_prints_its_figures():
     assert figures["audit_seconds"] > 0
     assert figures["bare_sql_seconds"] > 0
     assert figures["rerun_seconds"] > 0
+    assert figures["full_audit_seconds"] > 0
+    assert figures["changed_teachers"] == 6  # 2 % of 300
+    assert list(figures)[:7] == [  # the keys first, in its order
+        "teachers",
+        "records",
+        "audit_seconds",
+        "teachers_per_second",
+        "bare_sql_seconds",
+        "ratio",
+        "peak_rss_mb",
+    ]
     assert set(figures) == {
         "teachers",
         "records",
@@ -29,4 +40,8 @@ def test_bench_audit_prints_its_figures():
         "concurrency",
         "rerun_seconds",
         "peak_rss_mb",
+        "changed_teachers",
+        "full_audit_seconds",
+        "full_teachers_per_second",
+        "full_ratio",
     }

@@ -1,6 +1,6 @@
 """Models of the credits app: policies and the credit ledger."""
 
-from .audit import AnomalyKind, AuditAnomaly, AuditRun
+from .audit import AnomalyKind, AuditAnomaly, AuditRun, StaleProgress
 from .ledger import CreditLedgerEntry, EntryType
 from .policies import Policy, PolicyBonusRate, PolicyRequirement
 from .progress import (
@@ -24,5 +24,6 @@ __all__ = [
     "PolicyRequirement",
     "ProgressStatus",
     "SchoolYearProgress",
+    "StaleProgress",
     "row_amounts",
 ]

@@ -2,11 +2,12 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from ..querysets import AuditAnomalyQuerySet
 
-__all__ = ["AnomalyKind", "AuditAnomaly", "AuditRun"]
+__all__ = ["AnomalyKind", "AuditAnomaly", "AuditRun", "StaleProgress"]
 
 
 class AuditRun(models.Model):
@@ -79,3 +80,31 @@ class AuditAnomaly(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.detail}"
+
+
+class StaleProgress(models.Model):
+    """A teacher whose stored progress and anomalies may no longer match their data.
+
+    Rows are written by PostgreSQL triggers (migration 0010) in the same transaction as the
+    change — a ledger posting or reversal, a training record, the teacher's hire date, school,
+    groups or active flag, the school's development-school flag, a project's dates or mode —
+    whatever wrote it (a form, the Excel import, the API, a bulk update, raw SQL). The nightly
+    audit recomputes only these teachers (plus the date-driven changes it finds itself) and then
+    deletes exactly the rows it read: a row committed while the audit ran stays for the next
+    night, so nothing is missed (docs/operations.md, "Incremental nightly audit").
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    teacher = models.ForeignKey(
+        "trainees.Teacher",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("教师"),
+    )
+    marked_at = models.DateTimeField(_("标记时间"), auto_now_add=True, db_default=Now())
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("待重算的教师进度")
+
+    def __str__(self):
+        return f"{self.teacher_id} · {self.marked_at:%Y-%m-%d %H:%M}"

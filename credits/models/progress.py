@@ -168,6 +168,9 @@ class CountySummary(models.Model):
     )
     policy_code = models.SlugField(_("政策代码"), max_length=40)
     as_of = models.DateField(_("截至日期"))
+    # The policy version the county's rows were last computed in full for: another version
+    # makes the next audit recompute every teacher, not only the stale ones.
+    policy_version = models.PositiveIntegerField(_("政策版本"), null=True, blank=True)
     teachers = models.PositiveIntegerField(_("教师数"))
     complete = models.PositiveIntegerField(_("已完成"))
     on_track = models.PositiveIntegerField(_("进度正常"))

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from institutions.models import AdministrativeUnit
@@ -29,10 +29,11 @@ from ..models import (
     CycleProgress,
     ProgressStatus,
     SchoolYearProgress,
+    StaleProgress,
     row_amounts,
 )
 from ..progress import deadline_sums, ledger_sums
-from ..progress_sql import county_progress_sql
+from ..progress_sql import county_progress_sql, county_status_sql, dated_in_sql
 from ..selectors import PolicyCache
 
 ZERO = Decimal(0)
@@ -60,6 +61,7 @@ class CountyAudit:
     policy_code: str
     teachers: int
     by_status: dict[str, int]
+    recomputed: int | None = None  # teachers recomputed tonight; None: all of them
 
 
 def progress_status(progress: rules.Progress, *, hired_on, as_of: datetime.date) -> str:
@@ -95,21 +97,108 @@ def _total(values) -> Decimal:
     return values.get("total", sum(values.values(), ZERO))
 
 
+@dataclass(frozen=True)
+class Recompute:
+    """Which teachers tonight's run recomputes: everyone, or the listed ones (and why)."""
+
+    everyone: bool
+    teacher_ids: frozenset[int] = frozenset()
+    stale_marks: tuple[int, ...] = ()  # the StaleProgress rows read, deleted once done
+    reason: str = ""
+
+
+def plan_recompute(
+    county_id: int, spec, as_of: datetime.date, *, engine: str | None = None, full: bool = False
+) -> Recompute:
+    """Decide whether tonight recomputes the whole county or only its stale teachers.
+
+    Only on PostgreSQL (its triggers mark stale teachers, migration 0010). Everyone is
+    recomputed when asked (`full`), on the first audit of the county under this policy, after
+    the policy's version changed, when the date goes backwards, when a school year began since
+    the last audit (a new owed year is listed for every teacher, rules.progress._years), and
+    while a row's counting deadline (Songjiang's counted_until) lies after the last audit's day.
+    Otherwise: the teachers marked stale, and those with a ledger entry dated since the last
+    audit's day (it starts counting tonight). Every other teacher's sums are unchanged and only
+    the status moves with the date (county_status_sql).
+    """
+    if engine is None:
+        engine = "sql" if connection.vendor == "postgresql" else "python"
+    marks: list[tuple[int, int]] = []
+    if engine == "sql":
+        marks = list(
+            StaleProgress.objects.filter(teacher__school__county_id=county_id).values_list(
+                "pk", "teacher_id"
+            )
+        )
+    stale_marks = tuple(pk for pk, _teacher in marks)
+    reason = _why_everyone(county_id, spec, as_of, engine=engine, full=full)
+    if reason:
+        return Recompute(everyone=True, stale_marks=stale_marks, reason=reason)
+    last = CountySummary.objects.get(county_id=county_id, policy_code=spec.code).as_of
+    teacher_ids = {teacher for _pk, teacher in marks}
+    until = min(spec.cycle_end, as_of)
+    if last < until:
+        with connection.cursor() as cursor:
+            cursor.execute(dated_in_sql(), {"county_id": county_id, "after": last, "until": until})
+            teacher_ids.update(row[0] for row in cursor.fetchall())
+    return Recompute(
+        everyone=False,
+        teacher_ids=frozenset(teacher_ids),
+        stale_marks=stale_marks,
+        reason="stale",
+    )
+
+
+def _why_everyone(county_id, spec, as_of, *, engine: str, full: bool) -> str:
+    if engine != "sql":
+        return "engine"  # no triggers outside PostgreSQL: recompute everyone
+    if full:
+        return "asked"
+    summary = (
+        CountySummary.objects.filter(county_id=county_id, policy_code=spec.code)
+        .values("as_of", "policy_version")
+        .first()
+    )
+    if summary is None:
+        return "first"
+    last = summary["as_of"]
+    if summary["policy_version"] != spec.version:
+        return "policy"
+    if as_of < last:
+        return "earlier"
+    begun = [rules.school_year_bounds(year, spec)[0] for year in rules.cycle_school_years(spec)]
+    if any(last < start <= as_of for start in begun):
+        return "school_year"
+    if as_of > last and any(
+        row.counted_until is not None and last < row.counted_until for row in spec.rows
+    ):
+        return "deadline"
+    return ""
+
+
 @transaction.atomic
 def recompute_county_progress(
-    *, county_id: int, as_of: datetime.date, engine: str | None = None
+    *,
+    county_id: int,
+    as_of: datetime.date,
+    engine: str | None = None,
+    plan: Recompute | None = None,
 ) -> CountyAudit:
-    """Recompute and upsert the progress of every active teacher of one county (idempotent).
+    """Recompute and upsert the progress of the county's active teachers (idempotent).
 
     `engine` is "sql" (PostgreSQL's compiled statement) or "python" (the rule engine over
-    grouped sums); by default PostgreSQL takes "sql".
+    grouped sums); by default PostgreSQL takes "sql". `plan` says whom to recompute (by
+    default plan_recompute's choice): everyone, or the stale teachers followed by a status
+    refresh of the rest.
     """
     county = AdministrativeUnit.objects.get(pk=county_id)
     _policy, spec = PolicyCache().for_county(county)
     if engine is None:
         engine = "sql" if connection.vendor == "postgresql" else "python"
+    if plan is None:
+        plan = plan_recompute(county_id, spec, as_of, engine=engine)
     if engine == "sql":
-        by_status = _recompute_in_database(county_id, spec, as_of)
+        by_status = _recompute_in_database(county_id, spec, as_of, plan)
     else:
         by_status = _recompute_with_engine(county, spec, as_of)
     now = timezone.now()
@@ -119,6 +208,7 @@ def recompute_county_progress(
         policy_code=spec.code,
         defaults={
             "as_of": as_of,
+            "policy_version": spec.version,
             "teachers": teachers,
             "complete": by_status.get(ProgressStatus.COMPLETE, 0),
             "on_track": by_status.get(ProgressStatus.ON_TRACK, 0),
@@ -128,12 +218,32 @@ def recompute_county_progress(
         },
     )
     return CountyAudit(
-        county_id=county.pk, policy_code=spec.code, teachers=teachers, by_status=by_status
+        county_id=county.pk,
+        policy_code=spec.code,
+        teachers=teachers,
+        by_status=by_status,
+        recomputed=None if plan.everyone else len(plan.teacher_ids),
     )
 
 
-def _recompute_in_database(county_id: int, spec, as_of: datetime.date) -> dict[str, int]:
-    sql, params = county_progress_sql(spec, as_of=as_of, at_risk_ratio=at_risk_ratio())
+def clear_stale_marks(plan: Recompute) -> None:
+    """Delete the marks this run read (a mark written meanwhile stays for the next night)."""
+    if plan.stale_marks:
+        # One DELETE by id: the marks have no dependants and nothing listens for their deletion.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {StaleProgress._meta.db_table} WHERE id = ANY(%s)",  # noqa: S608
+                [list(plan.stale_marks)],
+            )
+
+
+EVERYONE = Recompute(everyone=True, reason="asked")
+
+
+def _recompute_in_database(
+    county_id: int, spec, as_of: datetime.date, plan: Recompute = EVERYONE
+) -> dict[str, int]:
+    params = {"county_id": county_id, "now": timezone.now()}
     with connection.cursor() as cursor:
         # A county's sums fit in memory: let PostgreSQL hash them instead of sorting on disk.
         cursor.execute("SET LOCAL work_mem = %s", [settings.AUDIT_WORK_MEM])
@@ -141,8 +251,35 @@ def _recompute_in_database(county_id: int, spec, as_of: datetime.date) -> dict[s
         cursor.execute("SET LOCAL synchronous_commit = off")
         # A county is small work: compiling it to machine code (JIT) costs more than it saves.
         cursor.execute("SET LOCAL jit = off")
-        cursor.execute(sql, {**params, "county_id": county_id, "now": timezone.now()})
-        return dict(cursor.fetchall())
+        if plan.everyone or plan.teacher_ids:
+            sql, values = county_progress_sql(
+                spec,
+                as_of=as_of,
+                at_risk_ratio=at_risk_ratio(),
+                listed_teachers=not plan.everyone,
+            )
+            if not plan.everyone:
+                values["teacher_ids"] = sorted(plan.teacher_ids)
+            cursor.execute(sql, {**values, **params})
+        if not plan.everyone:
+            sql, values = county_status_sql(spec, as_of=as_of, at_risk_ratio=at_risk_ratio())
+            cursor.execute(sql, {**values, **params})
+    return _count_statuses(county_id, spec)
+
+
+def _count_statuses(county_id: int, spec) -> dict[str, int]:
+    rows = (
+        CycleProgress.objects.filter(
+            teacher__school__county_id=county_id,
+            teacher__is_active=True,
+            policy_code=spec.code,
+            cycle_start=spec.cycle_start,
+        )
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return dict(rows)
 
 
 def _recompute_with_engine(county, spec, as_of: datetime.date) -> dict[str, int]:
