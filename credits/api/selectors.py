@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Max, OuterRef, Subquery
 from django.utils import timezone
 
@@ -65,8 +67,10 @@ def progress_of_teacher(*, user, teacher_id: int, on: datetime.date) -> Progress
 
 # Rendered answers by teacher id, each with the version of the rows it was rendered from:
 # {teacher id: (version, body)}, least recently used first. Per process; the default size
-# keeps about 12 MB of JSON.
+# keeps about 12 MB of JSON. Behind it the shared cache (Redis in production) keeps them for
+# every worker, under a key naming the version, for an hour.
 PROGRESS_CACHE_SIZE = 5000
+PROGRESS_CACHE_SECONDS = 3600
 _rendered: OrderedDict[int, tuple[tuple, bytes]] = OrderedDict()
 _rendered_lock = threading.Lock()
 
@@ -94,13 +98,23 @@ def rendered_progress_of_teacher(
         if kept is not None and kept[0] == version:
             _rendered.move_to_end(teacher_id)
             return kept[1]
-    # The rows are read after their version, so they are at least as new as it: a rewrite in
-    # between makes the next request's version differ and render again.
-    # The version query showed the teacher in scope; every row of one teacher shares a scope.
-    cycles, years = _rows_queries()
-    cycles = fetch_instances(cycles, teacher_id)
-    years = fetch_instances(years, teacher_id)
-    body = render(ProgressAnswer(teacher=teacher_id, source=AUDIT, cycles=cycles, years=years))
+    digest = hashlib.sha1(repr(version).encode(), usedforsecurity=False).hexdigest()
+    shared_key = f"api-progress:{teacher_id}:{digest}"
+    body = cache.get(shared_key)
+    if body is None:
+        # The version query showed the teacher in scope; all rows of one teacher share a
+        # scope. They are read after their version, so they are at least as new as it: a
+        # rewrite in between makes the next request's version differ and render again.
+        cycles, years = _rows_queries()
+        answer = ProgressAnswer(
+            teacher=teacher_id,
+            source=AUDIT,
+            cycles=fetch_instances(cycles, teacher_id),
+            years=fetch_instances(years, teacher_id),
+        )
+        body = render(answer)
+        seconds = getattr(settings, "API_PROGRESS_CACHE_SECONDS", PROGRESS_CACHE_SECONDS)
+        cache.set(shared_key, body, timeout=seconds)
     size = getattr(settings, "API_PROGRESS_CACHE_SIZE", PROGRESS_CACHE_SIZE)
     with _rendered_lock:
         _rendered[teacher_id] = (version, body)

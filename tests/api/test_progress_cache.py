@@ -116,3 +116,20 @@ def test_the_scoped_read_runs_as_a_prepared_statement(credited):
         cursor.execute("SELECT statement FROM pg_prepared_statements WHERE name LIKE 'xft_%%'")
         statements = [row[0] for row in cursor.fetchall()]
     assert any("institutions_administrativeunit" in s for s in statements)
+
+
+def test_another_worker_reuses_the_rendering_from_the_shared_cache(
+    credited, settings, django_assert_num_queries
+):
+    """A worker that never rendered T1's answer finds it in the shared cache: one query, the
+    jurisdiction and version check (the call log waits for its batch here)."""
+    from credits.api.selectors import forget_rendered_progress
+    from institutions.api_clients import flush_api_call_log
+
+    settings.API_CALL_LOG_BATCH = 1000
+    first = _progress(credited.county, credited.world.T1)
+    forget_rendered_progress()  # as if another worker served the next request
+    with django_assert_num_queries(1):
+        response = credited.county.get(f"/api/v1/teachers/{credited.world.T1.pk}/progress/")
+    assert response.json() == first
+    assert flush_api_call_log() == 2  # written now, while this test's rows exist
