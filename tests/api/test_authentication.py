@@ -95,3 +95,23 @@ def test_browser_session_user_is_served(api):
     response = api.session.get("/api/v1/teachers/")
     assert response.status_code == 200
     assert {row["id"] for row in response.json()["results"]} == {api.world.T1.pk, api.world.T2.pk}
+
+
+def test_a_token_revoked_elsewhere_is_refused_within_the_trust_period(api, monkeypatch):
+    """Revoked by another process (this one's trust in the token is not dropped), the token
+    keeps working at most TOKEN_CACHE_SECONDS (5 s), then answers 401 (docs/api.md)."""
+    from django.utils import timezone
+
+    from institutions import api_clients
+
+    # given: this process checked the token a moment ago
+    assert api.county.get("/api/v1/teachers/").status_code == 200
+    checked_at = api_clients._checked_tokens[api_clients.hash_token(COUNTY_TOKEN)][1]
+    # when: another process revokes the client (a plain update: nothing is forgotten here)
+    ApiClient.objects.filter(pk=api.county_client.pk).update(revoked_at=timezone.now())
+    # then: trusted until the period ends, refused from then on
+    monkeypatch.setattr(api_clients.time, "monotonic", lambda: checked_at + 4.9)
+    assert api.county.get("/api/v1/teachers/").status_code == 200
+    monkeypatch.setattr(api_clients.time, "monotonic", lambda: checked_at + 5.0)
+    assert api.county.get("/api/v1/teachers/").status_code == 401
+    assert api.county.get("/api/v1/teachers/").status_code == 401
