@@ -508,6 +508,29 @@ def purge_api_call_log(*, older_than_days: int | None = None) -> int:
     return deleted
 
 
+def keep_external_record_keys(*, client: ApiClient, keys: list[tuple[str, int]]) -> None:
+    """Store `client`'s own ids of records, [(external id, record id)], in one INSERT.
+
+    A push keeps up to 1,000 at once; on PostgreSQL the columns go as arrays, without a model
+    instance per key (building them cost more than the INSERT).
+    """
+    if not keys:
+        return
+    if connection.vendor != "postgresql":
+        ExternalRecordKey.objects.bulk_create(
+            [ExternalRecordKey(client=client, external_id=e, record_id=r) for e, r in keys]
+        )
+        return
+    external_ids, record_ids = (list(column) for column in zip(*keys, strict=True))
+    table = ExternalRecordKey._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (client_id, external_id, record_id, created_at) "  # noqa: S608 our names
+            "SELECT %s, e, r, %s FROM unnest(%s::varchar[], %s::bigint[]) AS k(e, r)",
+            [client.pk, timezone.now(), external_ids, record_ids],
+        )
+
+
 def idempotent_response(*, client: ApiClient, key: str) -> IdempotencyKey | None:
     """Return the stored answer to `key` of `client`, if it is younger than 24 hours."""
     return IdempotencyKey.objects.filter(

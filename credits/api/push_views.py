@@ -67,6 +67,64 @@ def _is_huge(value) -> bool:
     return number.is_finite() and number.adjusted() >= HUGE_DIGITS
 
 
+# Text DRF would refuse or change: a NUL character or a lone surrogate.
+_ODD_TEXT = re.compile("[\x00\ud800-\udfff]")
+
+
+class BulkRecordListSerializer(serializers.ListSerializer):
+    """The items of a bulk push: plain items are taken as they are, others go through DRF.
+
+    DRF validates 1,000 items field by field at about 0.2 ms an item, a fifth of a push.
+    Almost every item a platform sends is plain: a JSON object whose text values are already
+    trimmed, not blank where a value is required, within their length and free of NUL
+    characters, and whose numbers are numbers or text. For such an item DRF's answer is the
+    item itself (its known keys, in field order), so it is taken as is; if any item is not
+    plain, DRF validates them all and says what is wrong, as before.
+    tests/api/test_bulk_push_validation.py compares both on plain and odd items.
+    """
+
+    def to_internal_value(self, data):
+        low, high = self.min_length or 0, self.max_length or MAX_ITEMS
+        if isinstance(data, list) and low <= len(data) <= high:
+            fields = list(self.child.fields.items())
+            plain = [_plain_item(item, fields) for item in data]
+            if all(item is not None for item in plain):
+                return plain
+        return super().to_internal_value(data)
+
+
+def _plain_item(item, fields) -> dict | None:
+    """Return what DRF's validation would return for `item`, or None if it might differ."""
+    if type(item) is not dict:
+        return None
+    validated = {}
+    for name, field in fields:
+        if name not in item:
+            if field.required:
+                return None
+            continue
+        value = item[name]
+        if value is None:
+            if not field.allow_null:
+                return None
+        elif isinstance(field, CellField):
+            if type(value) not in (int, float, str) or _is_huge(value):
+                return None
+        elif isinstance(field, serializers.CharField):
+            if (
+                type(value) is not str
+                or value != value.strip()
+                or (not value and not field.allow_blank)
+                or (field.max_length is not None and len(value) > field.max_length)
+                or _ODD_TEXT.search(value)
+            ):
+                return None
+        else:
+            return None
+        validated[name] = value
+    return validated
+
+
 class BulkRecordItemSerializer(serializers.Serializer):
     """One training record of a bulk push: the columns of the Excel import, and an id."""
 
@@ -122,6 +180,9 @@ class BulkRecordItemSerializer(serializers.Serializer):
         max_length=32,
         help_text="完成日期，如 2025-03-01，默认项目结束日期 / completed on (YYYY-MM-DD)",
     )
+
+    class Meta:
+        list_serializer_class = BulkRecordListSerializer
 
 
 class PushedItemSerializer(serializers.Serializer):

@@ -38,6 +38,7 @@ from institutions.api_clients import (
     ApiClient,
     ExternalRecordKey,
     idempotent_response,
+    keep_external_record_keys,
     store_idempotent_response,
 )
 from projects.models import TrainingProject, TrainingRecord
@@ -276,12 +277,13 @@ def _push(rows, external_ids: list[str], *, by, client: ApiClient) -> PushResult
     records.update(((r.teacher_id, r.project_id), r.pk) for r in creates)
     if any(r.pk is None for r in creates):  # a backend that returns no ids from bulk inserts
         records = _records_by_natural_key(naturals)
-    ExternalRecordKey.objects.bulk_create(
-        [
-            ExternalRecordKey(client=client, external_id=external_id, record_id=records[natural])
+    keep_external_record_keys(
+        client=client,
+        keys=[
+            (external_id, records[natural])
             for external_id, natural in zip(external_ids, naturals, strict=True)
             if external_id not in known
-        ]
+        ],
     )
     items = [
         PushedItem(index=index, external_id=external_id, record=records[natural], action=action)
