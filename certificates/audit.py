@@ -63,7 +63,7 @@ def audit_county(
     # half-way leaves the marks, and the retry recomputes the same teachers.
     with transaction.atomic():
         plan = plan_recompute(county_id, spec, as_of, full=full)
-        progress = recompute_county_progress(county_id=county_id, as_of=as_of, plan=plan)
+        progress = recompute_county_progress(county_id=county_id, as_of=as_of, plan=plan, spec=spec)
         anomalies = detect_anomalies(
             county_id=county_id,
             policy=policy,

@@ -600,7 +600,8 @@ def county_status_sql(
     cross-multiplied thresholds as the full statement's _cycle_select). Computed from the stored
     row amounts — `total` when present and non-zero, else the sum of the rows present — and
     written only where the status differs. A complete cycle stays complete: completeness depends
-    on the credits, not on the date. The caller adds `county_id` and `now`.
+    on the credits, not on the date. The caller adds `county_id` and `now`; the statement
+    returns one row per status with its number of teachers (all of the county's).
     """
     p = _Params()
     start = f"GREATEST({p.date(spec.cycle_start)}, t.hired_on)"
@@ -628,10 +629,13 @@ def county_status_sql(
         JOIN {School._meta.db_table} s ON s.id = t.school_id
         WHERE s.county_id = %(county_id)s AND t.is_active
           AND cp.policy_code = {p(spec.code)} AND cp.cycle_start = {p.date(spec.cycle_start)}
+    ), written AS (
+        UPDATE {table} cp
+        SET status = fresh.status, as_of = {p.date(as_of)}, computed_at = %(now)s
+        FROM fresh
+        WHERE cp.id = fresh.id AND cp.status <> fresh.status
     )
-    UPDATE {table} cp SET status = fresh.status, as_of = {p.date(as_of)}, computed_at = %(now)s
-    FROM fresh
-    WHERE cp.id = fresh.id AND cp.status <> fresh.status"""
+    SELECT status, COUNT(*) FROM fresh GROUP BY status ORDER BY status"""
     return sql, p.values
 
 

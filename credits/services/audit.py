@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from institutions.models import AdministrativeUnit
@@ -183,16 +183,18 @@ def recompute_county_progress(
     as_of: datetime.date,
     engine: str | None = None,
     plan: Recompute | None = None,
+    spec: rules.PolicySpec | None = None,
 ) -> CountyAudit:
     """Recompute and upsert the progress of the county's active teachers (idempotent).
 
     `engine` is "sql" (PostgreSQL's compiled statement) or "python" (the rule engine over
     grouped sums); by default PostgreSQL takes "sql". `plan` says whom to recompute (by
     default plan_recompute's choice): everyone, or the stale teachers followed by a status
-    refresh of the rest.
+    refresh of the rest. `spec` is the county's policy when the caller has it already.
     """
     county = AdministrativeUnit.objects.get(pk=county_id)
-    _policy, spec = PolicyCache().for_county(county)
+    if spec is None:
+        _policy, spec = PolicyCache().for_county(county)
     if engine is None:
         engine = "sql" if connection.vendor == "postgresql" else "python"
     if plan is None:
@@ -244,6 +246,7 @@ def _recompute_in_database(
     county_id: int, spec, as_of: datetime.date, plan: Recompute = EVERYONE
 ) -> dict[str, int]:
     params = {"county_id": county_id, "now": timezone.now()}
+    by_status: dict[str, int] = {}
     with connection.cursor() as cursor:
         # A county's sums fit in memory: let PostgreSQL hash them instead of sorting on disk.
         cursor.execute("SET LOCAL work_mem = %s", [settings.AUDIT_WORK_MEM])
@@ -261,25 +264,13 @@ def _recompute_in_database(
             if not plan.everyone:
                 values["teacher_ids"] = sorted(plan.teacher_ids)
             cursor.execute(sql, {**values, **params})
+            by_status = dict(cursor.fetchall())  # every teacher's status when everyone
         if not plan.everyone:
+            # Everyone else's status follows the date; this also counts the whole county.
             sql, values = county_status_sql(spec, as_of=as_of, at_risk_ratio=at_risk_ratio())
             cursor.execute(sql, {**values, **params})
-    return _count_statuses(county_id, spec)
-
-
-def _count_statuses(county_id: int, spec) -> dict[str, int]:
-    rows = (
-        CycleProgress.objects.filter(
-            teacher__school__county_id=county_id,
-            teacher__is_active=True,
-            policy_code=spec.code,
-            cycle_start=spec.cycle_start,
-        )
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return dict(rows)
+            by_status = dict(cursor.fetchall())
+    return by_status
 
 
 def _recompute_with_engine(county, spec, as_of: datetime.date) -> dict[str, int]:
