@@ -86,13 +86,13 @@ def _wait_for_run(run_id, timeout=90):
     raise AssertionError(f"audit run {run_id} did not finish in {timeout} s")
 
 
-def _assert_equals_engine():
+def _assert_equals_engine(on=AS_OF):
     """Every teacher's stored cycle progress equals the rule engine's, computed one by one."""
     teachers = list(Teacher.objects.select_related("school__county"))
     stored = {row.teacher_id: row for row in CycleProgress.objects.all()}
     assert set(stored) == {t.pk for t in teachers}
     for teacher in teachers:
-        engine = teacher_progress(teacher, on=AS_OF).progress.cycle
+        engine = teacher_progress(teacher, on=on).progress.cycle
         row = stored[teacher.pk]
         for field in ("earned", "counted", "required", "shortfall", "offset"):
             assert {k: Decimal(v) for k, v in getattr(row, field).items()} == dict(
@@ -130,6 +130,32 @@ def test_nightly_audit_on_a_worker_equals_the_engine_and_reruns_change_nothing(
     before = _snapshot()
     _wait_for_run(run_nightly_audit.delay(AS_OF.isoformat()).get(timeout=30))
     assert _snapshot() == before
+
+
+def test_a_later_night_on_a_worker_recomputes_what_changed(audited_world, thread_worker):
+    """Approvals between two nights: the next night (incremental) still equals the engine."""
+    world = audited_world
+    _wait_for_run(run_nightly_audit.delay(AS_OF.isoformat()).get(timeout=30))
+    partial = Teacher.objects.get(name="老师1")
+    records = [
+        TrainingRecordFactory(
+            teacher=partial,
+            project=TrainingProjectFactory(
+                tier=Tier.REGION, issuing_unit=world.R, category=c, mode=m, hours=h
+            ),
+            hours=Decimal(h),
+            status=RecordStatus.DECLARED,
+        )
+        for c, m, h, n in PLAN[2:]
+        for _ in range(n)
+    ]
+    approve_records(by=world.users[Role.REGION_OFFICER], record_ids=[r.pk for r in records])
+    later = AS_OF + datetime.timedelta(days=1)
+    run = _wait_for_run(run_nightly_audit.delay(later.isoformat()).get(timeout=30))
+    assert run.counties_done == 2
+    _assert_equals_engine(on=later)
+    assert CycleProgress.objects.get(teacher=partial).status == "complete"
+    assert Certificate.objects.filter(kind="cycle").count() == 4  # and now 老师1's
 
 
 def _worker(env):
