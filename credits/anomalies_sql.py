@@ -19,15 +19,15 @@ EPOCH = "DATE '2000-01-01'"
 
 COUNTY_ANOMALIES_SQL = f"""
 WITH live AS MATERIALIZED (
-    SELECT r.id, r.teacher_id, r.hours, r.completed_on, r.project_id,
+    -- The teacher's name rides along: joining the teachers again for the findings' details
+    -- made PostgreSQL hash the whole teacher table once per county.
+    SELECT r.id, r.teacher_id, t.name AS teacher_name, r.hours, r.completed_on, r.project_id,
         p.starts_on, p.ends_on, p.mode
     FROM {TrainingRecord._meta.db_table} r
+    JOIN {Teacher._meta.db_table} t ON t.id = r.teacher_id
+    JOIN {School._meta.db_table} s ON s.id = t.school_id
     JOIN {TrainingProject._meta.db_table} p ON p.id = r.project_id
-    WHERE r.teacher_id IN (
-        SELECT t.id FROM {Teacher._meta.db_table} t
-        JOIN {School._meta.db_table} s ON s.id = t.school_id
-        WHERE s.county_id = %(county_id)s
-    ) AND r.status <> %(rejected)s
+    WHERE s.county_id = %(county_id)s AND r.status <> %(rejected)s
       -- the whole county, or only the teachers recomputed tonight (the incremental audit)
       AND (%(everyone)s OR r.teacher_id = ANY(%(teacher_ids)s::bigint[]))
 ),
@@ -49,7 +49,7 @@ same_dates AS (
     GROUP BY teacher_id, starts_on, ends_on HAVING count(*) > 1
 ),
 twins AS (
-    SELECT l.id, l.teacher_id, l.starts_on, l.ends_on, p.name AS title,
+    SELECT l.id, l.teacher_id, l.teacher_name, l.starts_on, l.ends_on, p.name AS title,
         regexp_replace(p.name, '{WHITESPACE}', '', 'g') AS title_key
     FROM live l
     JOIN same_dates d ON d.teacher_id = l.teacher_id AND d.starts_on = l.starts_on
@@ -58,35 +58,35 @@ twins AS (
 ),
 found AS (
     SELECT x.teacher_id, %(kind_outside_dates)s AS kind, ARRAY[x.id::bigint] AS ids,
-        t.name || '：完成日期 ' || x.completed_on || ' 不在项目时间 ' || x.starts_on
+        x.teacher_name || '：完成日期 ' || x.completed_on || ' 不在项目时间 ' || x.starts_on
             || ' 至 ' || x.ends_on || ' 内。' AS detail
-    FROM live x JOIN {Teacher._meta.db_table} t ON t.id = x.teacher_id
+    FROM live x
     WHERE x.completed_on < x.starts_on OR x.completed_on > x.ends_on
     UNION ALL
     SELECT x.teacher_id, %(kind_hours_per_day)s, ARRAY[x.id::bigint],
-        t.name || '：' || p.name || ' 共 ' || (x.ends_on - x.starts_on + 1) || ' 天，登记 '
-            || x.hours || ' 学时，超过每天 ' || %(limit)s || ' 学时。'
+        x.teacher_name || '：' || p.name || ' 共 ' || (x.ends_on - x.starts_on + 1)
+            || ' 天，登记 ' || x.hours || ' 学时，超过每天 ' || %(limit)s || ' 学时。'
     FROM live x
-    JOIN {Teacher._meta.db_table} t ON t.id = x.teacher_id
     JOIN {TrainingProject._meta.db_table} p ON p.id = x.project_id
     WHERE x.mode = %(centralized)s AND x.hours > %(limit)s * (x.ends_on - x.starts_on + 1)
     UNION ALL
     SELECT x.teacher_id, %(kind_overlap)s,
         ARRAY[LEAST(-x.latest[3], x.id), GREATEST(-x.latest[3], x.id)],
-        t.name || '：' || earlier.name || ' 与 ' || p.name || ' 的集中培训时间重叠。'
+        x.teacher_name || '：' || earlier.name || ' 与 ' || p.name || ' 的集中培训时间重叠。'
     FROM reach x
-    JOIN {Teacher._meta.db_table} t ON t.id = x.teacher_id
     JOIN {TrainingProject._meta.db_table} p ON p.id = x.project_id
     JOIN {TrainingProject._meta.db_table} earlier ON earlier.id = x.latest[4]
     WHERE x.starts_on <= {EPOCH} + x.latest[1]::int AND x.project_id <> x.latest[4]
     UNION ALL
     SELECT g.teacher_id, %(kind_duplicate_claim)s, g.ids,
-        t.name || '：“' || g.title || '”（' || g.starts_on || '）登记了 ' || g.n || ' 次。'
+        g.teacher_name || '：“' || g.title || '”（' || g.starts_on || '）登记了 ' || g.n
+            || ' 次。'
     FROM (
-        SELECT teacher_id, starts_on, array_agg(id::bigint ORDER BY id) AS ids,
+        SELECT teacher_id, min(teacher_name) AS teacher_name, starts_on,
+            array_agg(id::bigint ORDER BY id) AS ids,
             (array_agg(title ORDER BY id))[1] AS title, count(*) AS n
         FROM twins GROUP BY teacher_id, title_key, starts_on, ends_on HAVING count(*) > 1
-    ) g JOIN {Teacher._meta.db_table} t ON t.id = g.teacher_id
+    ) g
 ),
 written AS (
     INSERT INTO {AuditAnomaly._meta.db_table} AS old
