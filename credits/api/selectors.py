@@ -12,7 +12,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models import CharField, Count, Max, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from config.api_sql import SLOT, CompiledQuery, compile_query, fetch_all, fetch_instances
@@ -163,20 +164,30 @@ def _version_query(user) -> CompiledQuery | None:
     cached = user.__dict__.get("_progress_version_query", False)
     if cached is not False:
         return cached
-    years = SchoolYearProgress.objects.filter(teacher_id=OuterRef("teacher_id")).order_by()
-    per_teacher = years.values("teacher_id")
+    # The school-year rows' version in one subquery (one index scan): how many, the latest id
+    # and the latest computed_at, as text.
+    years = (
+        SchoolYearProgress.objects.filter(teacher_id=OuterRef("teacher_id"))
+        .order_by()
+        .values("teacher_id")
+        .annotate(
+            version=Concat(
+                Cast(Count("pk"), CharField()),
+                Value("/"),
+                Cast(Max("pk"), CharField()),
+                Value("/"),
+                Cast(Max("computed_at"), CharField()),
+                output_field=CharField(),
+            )
+        )
+        .values("version")
+    )
     query = compile_query(
         CycleProgress.objects.restrict(user, "view")
         .filter(teacher_id=SLOT)
-        .annotate(
-            years_count=Subquery(per_teacher.annotate(n=Count("pk")).values("n")),
-            years_last_id=Subquery(per_teacher.annotate(m=Max("pk")).values("m")),
-            years_computed_at=Subquery(per_teacher.annotate(m=Max("computed_at")).values("m")),
-        )
+        .annotate(years_version=Subquery(years))
         .order_by("cycle_start", "policy_code", "pk")
-        .values_list(
-            "pk", "computed_at", "as_of", "years_count", "years_last_id", "years_computed_at"
-        )
+        .values_list("pk", "computed_at", "as_of", "years_version")
     )
     user.__dict__["_progress_version_query"] = query
     return query
