@@ -470,3 +470,51 @@ def issue_year_proof(*, teacher: Teacher, school_year: str, on: datetime.date, b
         issued_on=on,
         by=by,
     )
+
+
+ORPHAN_PDF_GRACE = datetime.timedelta(hours=1)
+
+
+def purge_orphan_certificate_pdfs(
+    *, older_than: datetime.timedelta = ORPHAN_PDF_GRACE, batch: int = 1000
+) -> int:
+    """Delete certificate PDFs that no certificate refers to; return how many.
+
+    A PDF is written before its certificate's transaction commits (its SHA-256 goes into the
+    row), so an issue that rolls back — a failure later in the same transaction — leaves the
+    file behind. Files younger than `older_than` are kept: their transaction may still be open.
+    Names are checked against the table `batch` at a time, so memory does not grow with the
+    number of certificates.
+    """
+    storage = Certificate._meta.get_field("pdf").storage
+    cutoff = timezone.now() - older_than
+    deleted = 0
+    for names in _batches(_files_under(storage, "certificates"), batch):
+        known = set(Certificate.objects.filter(pdf__in=names).values_list("pdf", flat=True))
+        for name in names:
+            if name not in known and storage.get_modified_time(name) < cutoff:
+                storage.delete(name)
+                deleted += 1
+    return deleted
+
+
+def _files_under(storage, top: str):
+    try:
+        directories, files = storage.listdir(top)
+    except FileNotFoundError:
+        return
+    for name in sorted(files):
+        yield f"{top}/{name}"
+    for directory in sorted(directories):
+        yield from _files_under(storage, f"{top}/{directory}")
+
+
+def _batches(items, size: int):
+    chunk: list = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

@@ -70,3 +70,11 @@ def run_nightly_audit(
     run = AuditRun.objects.create(as_of=day, counties_total=len(counties))
     chord(audit_county.s(pk, day, run.pk, full) for pk in counties)(finish_audit.s(run.pk))
     return run.pk
+
+
+@shared_task(autoretry_for=RETRYABLE, retry_backoff=True, max_retries=5)
+def purge_orphan_certificate_pdfs() -> int:
+    """Delete PDFs left by certificate issues that rolled back (nightly, by beat)."""
+    from .services import purge_orphan_certificate_pdfs as purge
+
+    return purge()

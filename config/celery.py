@@ -25,4 +25,10 @@ app.conf.beat_schedule = {
         "task": "institutions.tasks.purge_api_call_log",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Every night at 04:00: delete certificate PDFs whose issue rolled back (no row refers to
+    # them), once they are an hour old.
+    "purge-orphan-certificate-pdfs": {
+        "task": "certificates.tasks.purge_orphan_certificate_pdfs",
+        "schedule": crontab(hour=4, minute=0),
+    },
 }
