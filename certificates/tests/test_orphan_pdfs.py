@@ -22,10 +22,16 @@ class Boom(Exception):
 def test_a_rolled_back_issue_leaves_a_file_that_the_purge_deletes(annex):
     kept = issue(TeacherFactory(school=annex.kashgar_junior, name="张三华"))
     storage = kept.pdf.storage
-    with pytest.raises(Boom), transaction.atomic():
-        rolled_back = issue(TeacherFactory(school=annex.kashgar_junior, name="李四"))
-        orphan = rolled_back.pdf.name
-        raise Boom  # something later in the same transaction fails
+    written = []
+
+    def issue_then_fail():
+        with transaction.atomic():
+            written.append(issue(TeacherFactory(school=annex.kashgar_junior, name="李四")))
+            raise Boom  # something later in the same transaction fails
+
+    with pytest.raises(Boom):
+        issue_then_fail()
+    orphan = written[0].pdf.name
     assert not Certificate.objects.filter(pdf=orphan).exists()
     assert storage.exists(orphan)  # the file outlived its row
 
