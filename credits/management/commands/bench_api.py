@@ -22,6 +22,7 @@ from pathlib import Path
 from unittest import mock
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -104,7 +105,9 @@ class Command(BaseCommand):
         try:
             with load:
                 healthz = load.run("/healthz", [], options)
+                _forget_shared_progress()
                 progress = load.run("/api/v1/teachers/{}/progress/", sample, options)
+                progress["rendered"] = _shared_progress_count()
                 bulk = _bulk(load, token, projects[1:], options, rng)
         finally:
             _cleanup_bench_keys()
@@ -257,6 +260,21 @@ def _cleanup_bench_keys() -> None:
     client = ApiClient.objects.filter(name=BENCH_CLIENT).first()
     if client is not None:
         client.idempotency_keys.all().delete()
+
+
+def _forget_shared_progress() -> None:
+    """Start the progress run with no rendered answer in the shared cache, as after a restart:
+    the answers an earlier run left there would flatter this one. (Each gunicorn worker starts
+    with its own cache empty.)"""
+    delete_pattern = getattr(cache, "delete_pattern", None)  # django-redis only
+    if delete_pattern is not None:
+        delete_pattern("api-progress:*")
+
+
+def _shared_progress_count() -> int | None:
+    """Return how many answers the progress run rendered (kept in the shared cache)."""
+    keys = getattr(cache, "keys", None)  # django-redis only
+    return len(keys("api-progress:*")) if keys is not None else None
 
 
 def _machine() -> dict:
