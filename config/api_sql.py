@@ -16,6 +16,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 
@@ -91,7 +92,8 @@ def fetch_instances(query: CompiledQuery, value) -> list:
 
 def _statement(cursor, query: CompiledQuery, value) -> tuple[str, list]:
     params = query.bind(value)
-    if connection.vendor == "postgresql" and _prepare(cursor, query):
+    prepared = connection.vendor == "postgresql" and settings.API_PREPARED_STATEMENTS
+    if prepared and _prepare(cursor, query):
         return f"EXECUTE {query.name}({', '.join(['%s'] * len(params))})", params
     return query.sql, params
 

@@ -184,6 +184,9 @@ PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 AUDIT_AT_RISK_RATIO = os.environ.get("AUDIT_AT_RISK_RATIO", "0.8")
 # Memory PostgreSQL may use per sort/hash while auditing one county (SET LOCAL work_mem).
 AUDIT_WORK_MEM = os.environ.get("AUDIT_WORK_MEM", "64MB")
+# The API's hottest reads run as PostgreSQL prepared statements (config/api_sql.py); turn off
+# behind a pooler in transaction mode, where a session's statements may not be there.
+API_PREPARED_STATEMENTS = env_bool("API_PREPARED_STATEMENTS", True)
 # How long API call-log lines are kept before the nightly purge.
 API_CALL_LOG_RETENTION_DAYS = int(os.environ.get("API_CALL_LOG_RETENTION_DAYS", "180"))
 

@@ -5,12 +5,13 @@ import datetime
 import json
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
 from credits.api.ledger_views import TeacherProgressApi
-from credits.api.selectors import progress_of_teacher
+from credits.api.selectors import forget_rendered_progress, progress_of_teacher
 from credits.models import CycleProgress, SchoolYearProgress
 from credits.services import approve_records, declare_records, recompute_county_progress
 from projects.choices import Grade
@@ -123,7 +124,6 @@ def test_another_worker_reuses_the_rendering_from_the_shared_cache(
 ):
     """A worker that never rendered T1's answer finds it in the shared cache: one query, the
     jurisdiction and version check (the call log waits for its batch here)."""
-    from credits.api.selectors import forget_rendered_progress
     from institutions.api_clients import flush_api_call_log
 
     settings.API_CALL_LOG_BATCH = 1000
@@ -133,3 +133,15 @@ def test_another_worker_reuses_the_rendering_from_the_shared_cache(
         response = credited.county.get(f"/api/v1/teachers/{credited.world.T1.pk}/progress/")
     assert response.json() == first
     assert flush_api_call_log() == 2  # written now, while this test's rows exist
+
+
+def test_without_prepared_statements_the_answer_is_the_same(credited, settings):
+    """API_PREPARED_STATEMENTS=0 (behind a pooler in transaction mode) runs the SQL as is."""
+    # given
+    first = _progress(credited.county, credited.world.T2)
+    # when: nothing kept, and no prepared statement
+    settings.API_PREPARED_STATEMENTS = False
+    forget_rendered_progress()
+    cache.clear()
+    # then
+    assert _progress(credited.county, credited.world.T2) == first
