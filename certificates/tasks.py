@@ -58,6 +58,7 @@ def run_nightly_audit(
     `full` recomputes every teacher; by default only those whose data changed (operations.md).
     """
     from credits.models import AuditRun
+    from credits.services.audit import purge_orphan_marks
     from institutions.models import AdministrativeUnit
 
     day = as_of or timezone.localdate().isoformat()
@@ -67,6 +68,7 @@ def run_nightly_audit(
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+    purge_orphan_marks()
     run = AuditRun.objects.create(as_of=day, counties_total=len(counties))
     chord(audit_county.s(pk, day, run.pk, full) for pk in counties)(finish_audit.s(run.pk))
     return run.pk

@@ -95,9 +95,13 @@ class StaleProgress(models.Model):
     """
 
     id = models.BigAutoField(primary_key=True)
+    # No database constraint: a trigger may mark a teacher while the same transaction deletes
+    # them (their group tags go first), and a deferred foreign key would then fail the delete.
+    # Marks of teachers who no longer exist are dropped by the nightly run (purge_orphan_marks).
     teacher = models.ForeignKey(
         "trainees.Teacher",
-        on_delete=models.CASCADE,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
         verbose_name=_("教师"),
     )

@@ -228,6 +228,19 @@ def recompute_county_progress(
     )
 
 
+def purge_orphan_marks() -> int:
+    """Delete the marks of teachers who no longer exist (the marks carry no foreign key)."""
+    if connection.vendor != "postgresql":
+        return 0
+    table = StaleProgress._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} m WHERE NOT EXISTS "  # noqa: S608 our own table names
+            f"(SELECT 1 FROM {Teacher._meta.db_table} t WHERE t.id = m.teacher_id)"
+        )
+        return cursor.rowcount
+
+
 def clear_stale_marks(plan: Recompute) -> None:
     """Delete the marks this run read (a mark written meanwhile stays for the next night)."""
     if plan.stale_marks:

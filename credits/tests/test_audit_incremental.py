@@ -360,3 +360,20 @@ def test_statuses_follow_the_date_with_no_teacher_recomputed(world):
     assert actual == _snapshot(ids)
     moved = {t for t in ids if actual[0][t][0] != first[t]}
     assert moved, (first, {t: actual[0][t][0] for t in ids})
+
+
+@pytest.mark.django_db(transaction=True)  # the delete commits: deferred checks run
+def test_a_teacher_can_be_deleted_and_their_marks_are_purged(world):
+    """Deleting a teacher removes their group tags first, which marks them; that must not
+    break the delete, and the nightly purge drops the orphan mark."""
+    from credits.services.audit import purge_orphan_marks
+
+    teacher = TeacherFactory(school=world.S1)
+    teacher.group_tags.add(TeacherGroup.objects.get(code="class_teacher"))
+    pk = teacher.pk
+    teacher.delete()
+    assert StaleProgress.objects.filter(teacher_id=pk).exists()  # marked while deleted
+    kept = TeacherFactory(school=world.S1).pk
+    assert purge_orphan_marks() >= 1
+    assert not StaleProgress.objects.filter(teacher_id=pk).exists()
+    assert StaleProgress.objects.filter(teacher_id=kept).exists()

@@ -42,6 +42,9 @@ class Command(BaseCommand):
 
     def _run_sync(self, county_ids, as_of, *, full=False):
         from certificates.audit import audit_county
+        from credits.services.audit import purge_orphan_marks
+
+        purge_orphan_marks()
 
         started = time.perf_counter()
         teachers = recomputed = issued = anomalies = 0
