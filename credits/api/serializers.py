@@ -107,7 +107,10 @@ class CycleProgressSerializer(OutputModelSerializer):
             "policy_version": {"help_text": "政策版本 / policy version"},
             "cycle_start": {"help_text": "周期开始 / cycle start"},
             "cycle_end": {"help_text": "周期结束 / cycle end"},
-            "as_of": {"help_text": "截至日期 / as of"},
+            "as_of": {
+                "help_text": "核查日期：这些数字最近一次变化的夜间核查日期 / "
+                "date of the nightly audit that last changed these figures"
+            },
             "status": {"help_text": "已完成、进度正常、有风险、落后 / progress status"},
             "is_new_teacher": {"help_text": "新任教师 / new teacher in this cycle"},
             "counted_total": {"help_text": "已计学分（含折抵） / credits counted"},
