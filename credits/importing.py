@@ -1060,6 +1060,9 @@ class RowPlan:
     creates: list[tuple[tuple[int, int], dict[str, Any]]]  # ((teacher id, project id), values)
     updates: list[TrainingRecord]
     actions: list[str]
+    # row number → (teacher id, project id), for the rows whose teacher and approved project
+    # were found in the user's jurisdiction
+    keys: dict[int, tuple[int, int]] = field(default_factory=dict)
 
 
 def _chunks(values: list, size: int = LOOKUP_CHUNK) -> Iterator[list]:
@@ -1111,7 +1114,7 @@ def plan_rows(rows: list[ParsedRow], by, *, lock: bool = False) -> RowPlan:
         actions.append("error" if parsed.errors else action)
     _check_quotas(rows, keys, targets, projects, teachers)
     actions = ["error" if parsed.errors else a for parsed, a in zip(rows, actions, strict=True)]
-    return RowPlan(creates=creates, updates=updates, actions=actions)
+    return RowPlan(creates=creates, updates=updates, actions=actions, keys=keys)
 
 
 def _mark_duplicates(rows: list[ParsedRow]) -> None:

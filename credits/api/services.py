@@ -41,8 +41,7 @@ from institutions.api_clients import (
     keep_external_record_keys,
     store_idempotent_response,
 )
-from projects.models import TrainingProject, TrainingRecord
-from trainees.models import Teacher
+from projects.models import TrainingRecord
 
 MAX_ITEMS = 1000
 WRITE_CHUNK = 1000
@@ -246,7 +245,7 @@ def _push(rows, external_ids: list[str], *, by, client: ApiClient) -> PushResult
         for row in rows
         for key, msg in row.errors
     ]
-    naturals = _natural_keys(rows)
+    naturals = _natural_keys(rows, plan)
     existing = _records_by_natural_key(naturals)
     key_errors, known = _external_id_errors(external_ids, naturals, existing, client)
     errors += key_errors
@@ -299,27 +298,13 @@ def _push(rows, external_ids: list[str], *, by, client: ApiClient) -> PushResult
     )
 
 
-def _natural_keys(rows) -> list[tuple[int, int] | None]:
+def _natural_keys(rows, plan) -> list[tuple[int, int] | None]:
     """Return each valid row's (teacher id, project id), or None for a row with errors.
 
-    A row is valid only if the plan found its teacher and project through `restrict()`, so
-    the ids are looked up by their unique numbers and codes alone (no jurisdiction join).
+    A row is valid only if the plan found its teacher and project through `restrict()`; the
+    plan kept their ids, so nothing is looked up again.
     """
-    valid = [row for row in rows if not row.errors]
-    teachers = dict(
-        Teacher.objects.filter(id_number__in={row.id_number for row in valid})
-        .order_by()
-        .values_list("id_number", "pk")
-    )
-    projects = dict(
-        TrainingProject.objects.filter(code__in={row.project_code for row in valid})
-        .order_by()
-        .values_list("code", "pk")
-    )
-    return [
-        None if row.errors else (teachers[row.id_number], projects[row.project_code])
-        for row in rows
-    ]
+    return [None if row.errors else plan.keys[row.row] for row in rows]
 
 
 def _records_by_natural_key(naturals) -> dict[tuple[int, int], int]:
