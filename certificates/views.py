@@ -59,8 +59,19 @@ def rate_limited(view):
 
 
 def _client_address(request) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is written by the client unless a trusted proxy
-    # rewrites it, and trusting it would let anyone pick a fresh address per request.
+    """The address to count requests against.
+
+    X-Forwarded-For is written by the client unless a proxy of ours appends to it, and trusting
+    it blindly would let anyone pick a fresh address per request. So only with
+    TRUSTED_PROXY_COUNT proxies in front (docs/operations.md): the address the outermost of
+    them saw, the Nth from the right, as DRF's NUM_PROXIES reads it. Otherwise REMOTE_ADDR.
+    """
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        addresses = [a.strip() for a in forwarded.split(",") if a.strip()]
+        if addresses:
+            return addresses[-min(proxies, len(addresses))]
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 

@@ -190,7 +190,13 @@ API_PREPARED_STATEMENTS = env_bool("API_PREPARED_STATEMENTS", True)
 # How long API call-log lines are kept before the nightly purge.
 API_CALL_LOG_RETENTION_DAYS = int(os.environ.get("API_CALL_LOG_RETENTION_DAYS", "180"))
 
+# Reverse proxies in front of the portal that append the client's address to
+# X-Forwarded-For (nginx with `proxy_add_x_forwarded_for`). 0: trust no header and use the
+# socket's address. The certificate verification rate limit and DRF's throttles read it.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
 REST_FRAMEWORK = {
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT or None,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -229,6 +229,29 @@ def test_verification_is_rate_limited_per_address(client, settings, certificate)
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("proxies", [0, 1])
+def test_forwarded_addresses_count_only_behind_a_trusted_proxy(
+    client, settings, certificate, proxies
+):
+    """A client cannot dodge the limit by writing X-Forwarded-For; behind our proxy, the address
+    the proxy saw is the one counted (so two users behind it are not one)."""
+    # given
+    settings.CERTIFICATE_VERIFY_RATE_LIMIT = 3
+    settings.TRUSTED_PROXY_COUNT = proxies
+    url = reverse("certificates:verify", args=["130120001"])
+    # when: one user forges a fresh "client address" each time; the proxy appends the real one
+    forged = [
+        client.get(url, HTTP_X_FORWARDED_FOR=f"1.1.1.{i}, 203.0.113.7", REMOTE_ADDR="10.0.0.1")
+        for i in range(4)
+    ]
+    other_user = client.get(url, HTTP_X_FORWARDED_FOR="198.51.100.9", REMOTE_ADDR="10.0.0.1")
+    # then
+    assert [r.status_code for r in forged] == [200, 200, 200, 429]
+    # Without a trusted proxy everyone behind 10.0.0.1 is one address; with it, a new user.
+    assert other_user.status_code == (200 if proxies else 429)
+
+
+@pytest.mark.django_db
 def test_verification_needs_no_login_and_reads_in_two_queries(
     client, certificate, django_assert_max_num_queries
 ):
