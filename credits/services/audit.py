@@ -131,10 +131,15 @@ def plan_recompute(
             )
         )
     stale_marks = tuple(pk for pk, _teacher in marks)
-    reason = _why_everyone(county_id, spec, as_of, engine=engine, full=full)
+    summary = (
+        CountySummary.objects.filter(county_id=county_id, policy_code=spec.code)
+        .values("as_of", "policy_version")
+        .first()
+    )
+    reason = _why_everyone(summary, spec, as_of, engine=engine, full=full)
     if reason:
         return Recompute(everyone=True, stale_marks=stale_marks, reason=reason)
-    last = CountySummary.objects.get(county_id=county_id, policy_code=spec.code).as_of
+    last = summary["as_of"]
     teacher_ids = {teacher for _pk, teacher in marks}
     until = min(spec.cycle_end, as_of)
     if last < until:
@@ -149,16 +154,12 @@ def plan_recompute(
     )
 
 
-def _why_everyone(county_id, spec, as_of, *, engine: str, full: bool) -> str:
+def _why_everyone(summary: dict | None, spec, as_of, *, engine: str, full: bool) -> str:
+    """Why tonight recomputes everyone, given the last audit's summary; "" when it need not."""
     if engine != "sql":
         return "engine"  # no triggers outside PostgreSQL: recompute everyone
     if full:
         return "asked"
-    summary = (
-        CountySummary.objects.filter(county_id=county_id, policy_code=spec.code)
-        .values("as_of", "policy_version")
-        .first()
-    )
     if summary is None:
         return "first"
     last = summary["as_of"]

@@ -38,6 +38,22 @@ from trainees.tests.factories import TeacherFactory
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
+def _last_audit(world, spec, as_of, version=None):
+    """The county summary an audit of `as_of` leaves: what plan_recompute compares with."""
+    return CountySummary.objects.create(
+        county=world.C1,
+        policy_code=spec.code,
+        as_of=as_of,
+        policy_version=spec.version if version is None else version,
+        teachers=0,
+        complete=0,
+        on_track=0,
+        at_risk=0,
+        behind=0,
+        computed_at=timezone.now(),
+    )
+
+
 def _marked() -> set[int]:
     return set(StaleProgress.objects.values_list("teacher_id", flat=True))
 
@@ -129,18 +145,7 @@ def test_every_write_path_marks_exactly_the_teachers_it_touched(world):
 def test_only_the_marks_read_are_cleared(world):
     teacher = TeacherFactory(school=world.S1)
     spec = presets.get_preset("xinjiang-2024")
-    CountySummary.objects.create(
-        county=world.C1,
-        policy_code=spec.code,
-        as_of=datetime.date(2025, 10, 1),
-        policy_version=spec.version,
-        teachers=1,
-        complete=0,
-        on_track=0,
-        at_risk=0,
-        behind=0,
-        computed_at=timezone.now(),
-    )
+    _last_audit(world, spec, datetime.date(2025, 10, 1))
     plan = plan_recompute(world.C1.pk, spec, datetime.date(2025, 10, 2), engine="sql")
     assert teacher.pk in plan.teacher_ids
     # Written while the audit ran (after its plan): kept for the next night.
@@ -167,18 +172,7 @@ def test_everyone_is_recomputed_when_the_stored_rows_cannot_be_trusted(
 ):
     spec = presets.get_preset("xinjiang-2024")
     if summary is not None:
-        CountySummary.objects.create(
-            county=world.C1,
-            policy_code=spec.code,
-            as_of=summary["as_of"],
-            policy_version=summary.get("policy_version", spec.version),
-            teachers=0,
-            complete=0,
-            on_track=0,
-            at_risk=0,
-            behind=0,
-            computed_at=timezone.now(),
-        )
+        _last_audit(world, spec, summary["as_of"], version=summary.get("policy_version"))
     as_of = as_of or datetime.date(2025, 10, 2)
     plan = plan_recompute(world.C1.pk, spec, as_of, engine="sql")
     assert plan.everyone is bool(reason)
@@ -189,18 +183,7 @@ def test_everyone_is_recomputed_when_the_stored_rows_cannot_be_trusted(
 def test_a_deadline_still_ahead_recomputes_everyone(world):
     spec = presets.get_preset("songjiang-13")
     deadline = min(r.counted_until for r in spec.rows if r.counted_until is not None)
-    CountySummary.objects.create(
-        county=world.C1,
-        policy_code=spec.code,
-        as_of=deadline - datetime.timedelta(days=2),
-        policy_version=spec.version,
-        teachers=0,
-        complete=0,
-        on_track=0,
-        at_risk=0,
-        behind=0,
-        computed_at=timezone.now(),
-    )
+    _last_audit(world, spec, deadline - datetime.timedelta(days=2))
     before = plan_recompute(world.C1.pk, spec, deadline, engine="sql")
     assert (before.everyone, before.reason) == (True, "deadline")
 
@@ -229,18 +212,7 @@ def test_an_incremental_night_ends_where_a_full_recompute_ends(world, code):
 
     _recompute_in_database(world.C1.pk, spec, night_1)
     StaleProgress.objects.all().delete()  # night 1 consumed them
-    CountySummary.objects.create(
-        county=world.C1,
-        policy_code=spec.code,
-        as_of=night_1,
-        policy_version=spec.version,
-        teachers=len(ids),
-        complete=0,
-        on_track=0,
-        at_risk=0,
-        behind=0,
-        computed_at=timezone.now(),
-    )
+    _last_audit(world, spec, night_1)
 
     # The day between: postings, a reversal, a hire date, groups, a move, a leaver.
     day = night_1 + datetime.timedelta(days=30)
@@ -296,18 +268,7 @@ def test_an_incremental_night_writes_only_what_changed(world):
     night_1 = datetime.date(2025, 10, 1)
     _recompute_in_database(world.C1.pk, spec, night_1)
     StaleProgress.objects.all().delete()
-    CountySummary.objects.create(
-        county=world.C1,
-        policy_code=spec.code,
-        as_of=night_1,
-        policy_version=spec.version,
-        teachers=len(ids),
-        complete=0,
-        on_track=0,
-        at_risk=0,
-        behind=0,
-        computed_at=timezone.now(),
-    )
+    _last_audit(world, spec, night_1)
     years = dict(SchoolYearProgress.objects.values_list("pk", "computed_at"))
     CreditLedgerEntry.objects.bulk_create([_posting(ids[0], spec, datetime.date(2025, 10, 2))])
     plan = plan_recompute(world.C1.pk, spec, datetime.date(2025, 10, 2), engine="sql")
@@ -338,18 +299,7 @@ def test_statuses_follow_the_date_with_no_teacher_recomputed(world):
     _recompute_in_database(world.C1.pk, spec, night_1)
     first = dict(CycleProgress.objects.values_list("teacher_id", "status"))
     StaleProgress.objects.all().delete()
-    CountySummary.objects.create(
-        county=world.C1,
-        policy_code=spec.code,
-        as_of=night_1,
-        policy_version=spec.version,
-        teachers=len(ids),
-        complete=0,
-        on_track=0,
-        at_risk=0,
-        behind=0,
-        computed_at=timezone.now(),
-    )
+    _last_audit(world, spec, night_1)
     plan = plan_recompute(world.C1.pk, spec, night_2, engine="sql")
     assert (plan.everyone, plan.teacher_ids) == (False, frozenset())
     _recompute_in_database(world.C1.pk, spec, night_2, plan)
