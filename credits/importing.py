@@ -1063,6 +1063,8 @@ class RowPlan:
     # row number → (teacher id, project id), for the rows whose teacher and approved project
     # were found in the user's jurisdiction
     keys: dict[int, tuple[int, int]] = field(default_factory=dict)
+    # (teacher id, project id) → id of the stored record, for the keys that have one
+    records: dict[tuple[int, int], int] = field(default_factory=dict)
 
 
 def _chunks(values: list, size: int = LOOKUP_CHUNK) -> Iterator[list]:
@@ -1114,7 +1116,13 @@ def plan_rows(rows: list[ParsedRow], by, *, lock: bool = False) -> RowPlan:
         actions.append("error" if parsed.errors else action)
     _check_quotas(rows, keys, targets, projects, teachers)
     actions = ["error" if parsed.errors else a for parsed, a in zip(rows, actions, strict=True)]
-    return RowPlan(creates=creates, updates=updates, actions=actions, keys=keys)
+    return RowPlan(
+        creates=creates,
+        updates=updates,
+        actions=actions,
+        keys=keys,
+        records={key: record.pk for key, record in existing.items()},
+    )
 
 
 def _mark_duplicates(rows: list[ParsedRow]) -> None:
