@@ -39,6 +39,7 @@ class CompiledQuery:
     compiler: Any
     converters: dict
     attnames: list[str] | None  # the model fields in select order, when rows are instances
+    annotations: dict[str, int]  # annotation name → column, set on instances as attributes
 
     def bind(self, value) -> list:
         params = list(self.params)
@@ -58,9 +59,11 @@ def compile_query(queryset) -> CompiledQuery | None:
         raise ValueError("the queryset must be filtered on SLOT exactly once")
     attnames = None
     info = compiler.klass_info
-    if info is not None and info["select_fields"] == list(range(len(compiler.select))):
-        # Whole rows of the model and nothing else: read as ModelIterable reads them.
-        attnames = [column.target.attname for column, *_ in compiler.select]
+    fields = info["select_fields"] if info is not None else []
+    annotations = dict(compiler.annotation_col_map or {})
+    if fields and fields == list(range(len(compiler.select) - len(annotations))):
+        # Whole rows of the model, then any annotations: read as ModelIterable reads them.
+        attnames = [compiler.select[i][0].target.attname for i in fields]
     return CompiledQuery(
         sql=sql,
         params=tuple(params),
@@ -69,6 +72,7 @@ def compile_query(queryset) -> CompiledQuery | None:
         compiler=compiler,
         converters=compiler.get_converters([column for column, *_ in compiler.select]),
         attnames=attnames,
+        annotations=annotations,
     )
 
 
@@ -83,11 +87,19 @@ def fetch_all(query: CompiledQuery, value) -> list[tuple]:
 
 
 def fetch_instances(query: CompiledQuery, value) -> list:
-    """Run `query` (whole rows of its model) with `value`; return model instances."""
+    """Run `query` (whole rows of its model, and annotations) with `value`; return model
+    instances, each annotation set as an attribute."""
     if query.attnames is None:
         raise ValueError("only whole rows of one model can be read as instances")
     model, db = query.compiler.query.model, query.compiler.using
-    return [model.from_db(db, query.attnames, row) for row in fetch_all(query, value)]
+    width = len(query.attnames)
+    instances = []
+    for row in fetch_all(query, value):
+        instance = model.from_db(db, query.attnames, row[:width])
+        for name, column in query.annotations.items():
+            setattr(instance, name, row[column])
+        instances.append(instance)
+    return instances
 
 
 def _statement(cursor, query: CompiledQuery, value) -> tuple[str, list]:

@@ -18,7 +18,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from redis.exceptions import RedisError
 
-from config.api_sql import SLOT, CompiledQuery, compile_query, fetch_all, fetch_instances
+from config.api_sql import SLOT, CompiledQuery, compile_query, fetch_instances
 from trainees.models import Teacher
 
 from .. import rules
@@ -86,16 +86,18 @@ def rendered_progress_of_teacher(
 
     One query when the answer was rendered before: it checks the teacher is in `user`'s
     jurisdiction (the cycle rows through `restrict()`, compiled once per account object) and
-    reads the rows' version: each cycle row's id, `computed_at` and `as_of`, and the number,
-    latest id and latest `computed_at` of the school-year rows. The audit sets `computed_at`
-    whenever it rewrites a row, so a new result is never served stale. Otherwise the rows are
-    read and rendered as `progress_of_teacher` does; live answers are never kept. Raises
+    reads the cycle rows with the version of the school-year rows: their number, latest id and
+    latest `computed_at`. With each cycle row's id, `computed_at` and `as_of` that is the
+    answer's version. The audit sets `computed_at` whenever it rewrites a row, so a new result
+    is never served stale. Otherwise the school-year rows are read (a second query) and the
+    answer rendered; live answers (no audited rows yet) are never kept. Raises
     Teacher.DoesNotExist outside the jurisdiction.
     """
     query = _version_query(user)
-    version = tuple(fetch_all(query, teacher_id)) if query is not None else ()
-    if not version:  # not audited, or outside the jurisdiction: the full read says which
+    cycles = fetch_instances(query, teacher_id) if query is not None else []
+    if not cycles:  # not audited, or outside the jurisdiction: the full read says which
         return render(progress_of_teacher(user=user, teacher_id=teacher_id, on=on))
+    version = tuple((c.pk, c.computed_at, c.as_of, c.years_version) for c in cycles)
     with _rendered_lock:
         kept = _rendered.get(teacher_id)
         if kept is not None and kept[0] == version:
@@ -105,15 +107,14 @@ def rendered_progress_of_teacher(
     shared_key = f"api-progress:{teacher_id}:{digest}"
     body = _shared_get(shared_key)
     if body is None:
-        # The version query showed the teacher in scope; all rows of one teacher share a
-        # scope. They are read after their version, so they are at least as new as it: a
+        # The cycle rows showed the teacher in scope; all rows of one teacher share a scope.
+        # The year rows are read after their version, so they are at least as new as it: a
         # rewrite in between makes the next request's version differ and render again.
-        cycles, years = _rows_queries()
         answer = ProgressAnswer(
             teacher=teacher_id,
             source=AUDIT,
-            cycles=fetch_instances(cycles, teacher_id),
-            years=fetch_instances(years, teacher_id),
+            cycles=cycles,
+            years=fetch_instances(_years_query(), teacher_id),
         )
         body = render(answer)
         seconds = getattr(settings, "API_PROGRESS_CACHE_SECONDS", PROGRESS_CACHE_SECONDS)
@@ -163,31 +164,25 @@ def forget_rendered_progress() -> None:
         _rendered.clear()
 
 
-_compiled_rows: tuple[CompiledQuery, CompiledQuery] | None = None
+_compiled_years: CompiledQuery | None = None
 
 
-def _rows_queries() -> tuple[CompiledQuery, CompiledQuery]:
-    """Return the compiled queries of one teacher's cycle and school-year rows (no scope:
-    the caller checked it)."""
-    global _compiled_rows
-    if _compiled_rows is None:
-        _compiled_rows = (
-            compile_query(
-                CycleProgress.objects.filter(teacher_id=SLOT).order_by(
-                    "cycle_start", "policy_code", "pk"
-                )
-            ),
-            compile_query(
-                SchoolYearProgress.objects.filter(teacher_id=SLOT).order_by(
-                    "school_year", "policy_code", "pk"
-                )
-            ),
+def _years_query() -> CompiledQuery:
+    """Return the compiled query of one teacher's school-year rows (no scope: the caller
+    checked it)."""
+    global _compiled_years
+    if _compiled_years is None:
+        _compiled_years = compile_query(
+            SchoolYearProgress.objects.filter(teacher_id=SLOT).order_by(
+                "school_year", "policy_code", "pk"
+            )
         )
-    return _compiled_rows
+    return _compiled_years
 
 
 def _version_query(user) -> CompiledQuery | None:
-    """Return the compiled version query of `user`'s jurisdiction, kept on the account object.
+    """Return the compiled query of a teacher's cycle rows in `user`'s jurisdiction, each with
+    the version of the teacher's school-year rows (`years_version`); kept on the account object.
 
     An API client's account object is reloaded with its token every few seconds
     (`TOKEN_CACHE_SECONDS`), and with it this query, so a change of jurisdiction or permission
@@ -219,7 +214,6 @@ def _version_query(user) -> CompiledQuery | None:
         .filter(teacher_id=SLOT)
         .annotate(years_version=Subquery(years))
         .order_by("cycle_start", "policy_code", "pk")
-        .values_list("pk", "computed_at", "as_of", "years_version")
     )
     user.__dict__["_progress_version_query"] = query
     return query

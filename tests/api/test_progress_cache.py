@@ -135,6 +135,26 @@ def test_another_worker_reuses_the_rendering_from_the_shared_cache(
     assert flush_api_call_log() == 2  # written now, while this test's rows exist
 
 
+def test_a_first_rendering_reads_the_rows_in_two_queries(
+    credited, settings, django_assert_num_queries
+):
+    """Nothing kept anywhere: the scoped cycle rows with the school-year version, then the
+    school-year rows (the token and the call log are warm from an earlier request)."""
+    from institutions.api_clients import flush_api_call_log
+
+    settings.API_CALL_LOG_BATCH = 1000
+    _progress(credited.county, credited.world.T2)
+    forget_rendered_progress()
+    cache.clear()
+    with django_assert_num_queries(2):
+        data = _progress(credited.county, credited.world.T1)
+    assert (len(data["cycles"]), len(data["years"])) == (
+        CycleProgress.objects.filter(teacher=credited.world.T1).count(),
+        SchoolYearProgress.objects.filter(teacher=credited.world.T1).count(),
+    )
+    assert flush_api_call_log() == 2  # written now, while this test's rows exist
+
+
 def test_without_prepared_statements_the_answer_is_the_same(credited, settings):
     """API_PREPARED_STATEMENTS=0 (behind a pooler in transaction mode) runs the SQL as is."""
     # given
