@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 from .errors import RuleError
@@ -21,12 +22,15 @@ def check_grade_quota(
     `participants` is the project's number of trainees (参训人数) when not all are graded yet,
     so grades can be entered in several sittings against the same base.
     """
-    graded = [parse_word(g, Grade, "grade") for g in grades]
-    total = max(len(graded), participants or 0)
+    # Counted by word first: a large project has thousands of trainees but only a few grades.
+    graded: Counter[Grade] = Counter()
+    for word, number in Counter(grades).items():
+        graded[parse_word(word, Grade, "grade")] += number
+    total = max(graded.total(), participants or 0)
     for quota in spec.grade_quotas:
         if total < quota.min_participants:
             continue  # 原则上: small classes are left to the institution
-        count = sum(1 for grade in graded if grade in quota.grades)
+        count = sum(number for grade, number in graded.items() if grade in quota.grades)
         if count * 100 > total * quota.limit_percent:
             raise RuleError(
                 "grade_quota_exceeded",
