@@ -16,6 +16,9 @@ def test_bench_api_smoke(world, capsys):
     assert result["teachers"] == 40
     assert result["progress"]["non_2xx"] == 0
     assert result["healthz"]["non_2xx"] == 0
+    assert result["healthz_after"]["non_2xx"] == 0
+    mean = (result["healthz"]["rps"] + result["healthz_after"]["rps"]) / 2
+    assert result["progress_to_healthz"] == round(result["progress"]["rps"] / mean, 2)
     assert result["bulk"]["records"] == 10
     assert result["bulk"]["two_platforms_at_once"]["records"] == 10
     assert result["bulk"]["statuses"] == [200]
