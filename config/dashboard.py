@@ -53,7 +53,12 @@ def home_summary_for(user) -> HomeSummary:
                 Stat(_("已认定记录"), records.filter(status=RecordStatus.APPROVED).count()),
                 Stat(_("审核中记录"), records.filter(status=RecordStatus.DECLARED).count()),
             ],
-            next_steps=[_("学分进度与电子证书页面即将开放，届时可在此查看本周期学分。")],
+            next_steps=[
+                _(
+                    "在“学分进度”页查看本周期和每个学年已获得、还差的学分；"
+                    "完成本周期学分后，电子证书也在该页下载。"
+                )
+            ],
         )
     if user.role == Role.INSTITUTION_STAFF:
         return HomeSummary(

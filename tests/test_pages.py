@@ -57,6 +57,14 @@ def test_each_role_reaches_its_home_page(client, world, role):
     assert expected in html
 
 
+def test_teacher_home_points_to_the_progress_page(client, world):
+    """The progress and certificate page exists: the home page sends teachers there."""
+    client.force_login(world.users[Role.TEACHER])
+    html = client.get(reverse("home")).content.decode()
+    assert "在“学分进度”页查看本周期和每个学年" in html
+    assert "即将开放" not in html
+
+
 def test_county_officer_home_counts_only_its_county(client, world):
     """The county officer's teacher count is the county's (2), not the region's (3)."""
     client.force_login(world.users[Role.COUNTY_OFFICER])
