@@ -11,8 +11,9 @@ The flow has three steps, each a service here; pages and the Celery task only ca
    for the ID numbers, one for the project codes, one for the existing records, one for the
    grades of the projects' trainees. Nothing is written; the parsed rows and the result are kept on disk.
 3. `commit_upload` (the confirm) checks the parsed rows again inside one transaction, with the
-   existing records locked, and writes only when every row is valid: new records as drafts
-   (待申报) through `bulk_create_with_history`, changed ones through `bulk_update_with_history`.
+   existing records locked, and writes only when every row is valid (`write_plan`): new records
+   as drafts (待申报), changed ones updated, each with its history row copied in SQL
+   (`config.history.write_bulk_history`).
 
 Teachers come from `Teacher.objects.restrict(by, "change")` and projects from
 `TrainingProject.objects.restrict(by, "view")`, approved ones only; a row pointing outside is a
@@ -50,8 +51,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900, from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from config.history import write_bulk_history
 from institutions.jurisdiction import permission_for
 from projects.choices import Grade, RecordRole, RecordStatus
 from projects.models import TrainingProject, TrainingRecord
@@ -1496,24 +1497,40 @@ def commit_upload(*, upload: ImportUpload, by, progress=None) -> ImportSummary:
 
 def _write(plan: RowPlan, *, by, upload: ImportUpload, status) -> None:
     reason = _t("Excel 导入：%(file)s") % {"file": upload.filename}
-    written = 0
+    write_plan(plan, by=by, reason=reason, progress=lambda written: status(written=written))
+
+
+def write_plan(
+    plan: RowPlan, *, by, reason: str, progress: Callable[[int], None] | None = None
+) -> list[TrainingRecord]:
+    """Create and update the plan's records with their history, in chunks; return the created
+    records (with ids). The Excel import and the API's bulk push both write through here.
+
+    History is copied from the written rows in SQL (`config.history`): simple_history's bulk
+    helpers cost more than the INSERTs themselves (docs/benchmarks.md). `progress` is told how
+    many records are written after each chunk.
+    """
+    created: list[TrainingRecord] = []
     for chunk in _chunks(plan.creates, WRITE_CHUNK):
-        chunk = [
-            TrainingRecord(teacher_id=teacher_id, project_id=project_id, **values)
-            for (teacher_id, project_id), values in chunk
-        ]  # status: the model's default, draft (待申报)
-        bulk_create_with_history(
-            chunk, TrainingRecord, default_user=by, default_change_reason=reason
+        records = TrainingRecord.objects.bulk_create(
+            [
+                TrainingRecord(teacher_id=teacher_id, project_id=project_id, **values)
+                for (teacher_id, project_id), values in chunk
+            ]  # status: the model's default, draft (待申报)
         )
-        written += len(chunk)
-        status(written=written)
+        write_bulk_history(records, TrainingRecord, by=by, reason=reason)
+        created += records
+        if progress is not None:
+            progress(len(created))
     fields = [*RECORD_FIELDS, "status", "reject_reason", "updated_at"]
+    updated = 0
     for chunk in _chunks(plan.updates, WRITE_CHUNK):
-        bulk_update_with_history(
-            chunk, TrainingRecord, fields, default_user=by, default_change_reason=reason
-        )
-        written += len(chunk)
-        status(written=written)
+        TrainingRecord.objects.bulk_update(chunk, fields)
+        write_bulk_history(chunk, TrainingRecord, by=by, reason=reason, changed=True)
+        updated += len(chunk)
+        if progress is not None:
+            progress(len(created) + updated)
+    return created
 
 
 def _save_result(upload: ImportUpload, summary: ImportSummary, actions: list[str]) -> None:

@@ -26,13 +26,12 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from config.exceptions import DomainError
-from config.history import write_bulk_history
 from credits.importing import (
     COLUMNS,
-    RECORD_FIELDS,
     Table,
     parse_row,
     plan_rows,  # the import's row check, shared with the API push (docs/api.md)
+    write_plan,
 )
 from institutions.api_clients import (
     ApiClient,
@@ -44,7 +43,6 @@ from institutions.api_clients import (
 from projects.models import TrainingRecord
 
 MAX_ITEMS = 1000
-WRITE_CHUNK = 1000
 ITEM_FIELDS = tuple(c.key for c in COLUMNS)  # id_number, name, project_code, hours, …
 # The import's parser reads cells by position; the API hands it one "row" per item.
 _API_TABLE = Table(
@@ -251,20 +249,7 @@ def _push(rows, external_ids: list[str], *, by, client: ApiClient) -> PushResult
     if errors:
         raise InvalidItems(sorted(errors, key=lambda e: (e.index, e.field)))
     reason = _t("接口推送：%(client)s") % {"client": client.name}
-    creates = [  # ((teacher id, project id), values) in the plan; status: draft (待申报)
-        TrainingRecord(teacher_id=teacher_id, project_id=project_id, **values)
-        for (teacher_id, project_id), values in plan.creates
-    ]
-    # History is copied from the written rows in SQL (config.history): the push is a measured
-    # hot path, and simple_history's bulk helpers cost more than the INSERTs themselves.
-    for start in range(0, len(creates), WRITE_CHUNK):
-        chunk = TrainingRecord.objects.bulk_create(creates[start : start + WRITE_CHUNK])
-        write_bulk_history(chunk, TrainingRecord, by=by, reason=reason)
-    fields = [*RECORD_FIELDS, "status", "reject_reason", "updated_at"]
-    for start in range(0, len(plan.updates), WRITE_CHUNK):
-        chunk = plan.updates[start : start + WRITE_CHUNK]
-        TrainingRecord.objects.bulk_update(chunk, fields)
-        write_bulk_history(chunk, TrainingRecord, by=by, reason=reason, changed=True)
+    creates = write_plan(plan, by=by, reason=reason)
     records = dict(plan.records)
     records.update(((r.teacher_id, r.project_id), r.pk) for r in creates)
     if any(r.pk is None for r in creates):  # a backend that returns no ids from bulk inserts
