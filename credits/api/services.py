@@ -40,7 +40,6 @@ from institutions.api_clients import (
     keep_external_record_keys,
     store_idempotent_response,
 )
-from projects.models import TrainingRecord
 
 MAX_ITEMS = 1000
 ITEM_FIELDS = tuple(c.key for c in COLUMNS)  # id_number, name, project_code, hours, …
@@ -252,8 +251,6 @@ def _push(rows, external_ids: list[str], *, by, client: ApiClient) -> PushResult
     creates = write_plan(plan, by=by, reason=reason)
     records = dict(plan.records)
     records.update(((r.teacher_id, r.project_id), r.pk) for r in creates)
-    if any(r.pk is None for r in creates):  # a backend that returns no ids from bulk inserts
-        records = _records_by_natural_key(naturals)
     keep_external_record_keys(
         client=client,
         keys=[
@@ -283,19 +280,6 @@ def _natural_keys(rows, plan) -> list[tuple[int, int] | None]:
     plan kept their ids, so nothing is looked up again.
     """
     return [None if row.errors else plan.keys[row.row] for row in rows]
-
-
-def _records_by_natural_key(naturals) -> dict[tuple[int, int], int]:
-    """Return the ids of the stored records of these (teacher, project) pairs: one query."""
-    pairs = [n for n in naturals if n is not None]
-    if not pairs:
-        return {}
-    teacher_ids = {t for t, _p in pairs}
-    project_ids = {p for _t, p in pairs}
-    found = TrainingRecord.objects.filter(
-        teacher_id__in=teacher_ids, project_id__in=project_ids
-    ).values_list("teacher_id", "project_id", "pk")
-    return {(t, p): pk for t, p, pk in found.order_by()}
 
 
 def _external_id_errors(external_ids, naturals, existing, client) -> tuple[list[ItemError], set]:
