@@ -4,6 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# A local SECRET_KEY for the demo and the tests, written once and never committed; settings
+# refuse to start without a key (docs/security.md). A real deployment sets SECRET_KEY.
+SECRET_KEY_FILE ?= $(CURDIR)/.secret_key
+export SECRET_KEY_FILE
 
 .PHONY: run test install install-dev system-deps lint format migrate seed clean
 
@@ -20,6 +24,9 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
+$(SECRET_KEY_FILE):
+	@umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
@@ -27,7 +34,7 @@ install-dev: $(VENV)/.installed-dev
 system-deps:
 	@bash scripts/install-system-deps.sh
 
-migrate: install
+migrate: install $(SECRET_KEY_FILE)
 	$(BIN)/python manage.py migrate --noinput -v0
 
 seed: migrate
@@ -38,14 +45,14 @@ run: seed
 	@echo "学分通 is serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install-dev system-deps
+test: install-dev system-deps $(SECRET_KEY_FILE)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 	$(BIN)/pytest
 
-lint: install-dev
+lint: install-dev $(SECRET_KEY_FILE)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 	$(BIN)/lint-imports

@@ -2,15 +2,21 @@
 
 DATABASE_URL  default: a SQLite file in the checkout (demo and tests work with nothing set up)
 REDIS_URL     default: unset; Celery then runs tasks eagerly in-process and the cache is local
-SECRET_KEY    default: a development key; set a real one in production (check --deploy says so)
+SECRET_KEY    required when DEBUG is off (or SECRET_KEY_FILE: a file holding it); the process
+              refuses to start without one. `make` writes a local one to .secret_key.
+SECRET_KEY_FALLBACKS  earlier keys, comma-separated, still accepted while rotating
 DEBUG         default: off
 ALLOWED_HOSTS default: 127.0.0.1,localhost
+HTTPS         default: off; on: HSTS, SSL redirect, Secure cookies (docs/security.md)
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -29,10 +35,35 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def read_secret_key() -> str:
+    """Return SECRET_KEY, or the contents of SECRET_KEY_FILE; "" when neither is set."""
+    if key := os.environ.get("SECRET_KEY", "").strip():
+        return key
+    if path := os.environ.get("SECRET_KEY_FILE", "").strip():
+        try:
+            return Path(path).read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise ImproperlyConfigured(
+                f"无法读取 SECRET_KEY_FILE（{path}）：{error.strerror}。"
+                f" / SECRET_KEY_FILE {path} cannot be read."
+            ) from error
+    return ""
+
+
 DEBUG = env_bool("DEBUG")
-SECRET_KEY = os.environ.get(
-    "SECRET_KEY", "django-insecure-development-only-key-set-SECRET_KEY-in-production"
-)
+# A known key lets anyone sign a certificate's verification code, so no process starts
+# without a real one; there is no built-in default (docs/security.md).
+SECRET_KEY = read_secret_key()
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "未设置 SECRET_KEY：请设置环境变量 SECRET_KEY（或 SECRET_KEY_FILE 指向保存密钥的文件）。"
+        "生成方法：python -c 'import secrets; print(secrets.token_urlsafe(50))'。"
+        " / SECRET_KEY is not set: set SECRET_KEY (or SECRET_KEY_FILE). `make run` and"
+        " `make test` create a local one in .secret_key."
+    )
+# Keys used before the current one: signatures made with them (QR verification codes,
+# sessions) stay valid while a bureau rotates the key.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list(
     "CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000"
@@ -55,6 +86,10 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "django_celery_beat",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "institutions",
     "trainees",
     "projects",
@@ -64,16 +99,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -110,6 +149,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "institutions.User"
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out account + address is refused before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -219,6 +263,59 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# HTTPS=1 when the portal is served over HTTPS (directly or behind TRUSTED_PROXY_COUNT proxies
+# that terminate TLS and set X-Forwarded-Proto): docs/security.md.
+HTTPS = env_bool("HTTPS")
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    # Load balancers probe /healthz over plain HTTP inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    if TRUSTED_PROXY_COUNT:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): scripts and styles only from the portal's own static
+# files, no inline code, nothing from another origin, never framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Logins (django-axes): 10 wrong passwords for one account from one address lock that
+# account at that address for 15 minutes; another school behind the same county address
+# keeps logging in. The address is read by django-ipware behind TRUSTED_PROXY_COUNT proxies.
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUSTED_PROXY_COUNT else ("REMOTE_ADDR",)
+)
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
+
+# Two-factor login (django-otp, TOTP): any staff account may turn it on; with
+# OTP_REQUIRED=1 superusers and region officers must (off in the demo).
+OTP_REQUIRED = env_bool("OTP_REQUIRED")
+OTP_TOTP_ISSUER = "学分通"
 
 LOGGING = {
     "version": 1,
