@@ -1,8 +1,8 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
+from config.admin import PortalHistoryAdmin
 from config.exceptions import DomainError
 
 from .models import Policy, PolicyBonusRate, PolicyRequirement
@@ -46,7 +46,7 @@ class PolicyBonusRateInline(FrozenUnlessDraftInline):
 
 
 @admin.register(Policy)
-class PolicyAdmin(SimpleHistoryAdmin):
+class PolicyAdmin(PortalHistoryAdmin):
     """Policies are edited as drafts, published by action, and never changed once published."""
 
     list_display = (

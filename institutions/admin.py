@@ -1,9 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from config.admin import RestrictedAdmin
+from config.admin import PortalHistoryAdmin, RestrictedAdmin
 
 from .models import AdministrativeUnit, School, TrainingInstitution, User
 
@@ -37,7 +36,7 @@ class TrainingInstitutionAdmin(RestrictedAdmin):
 
 
 @admin.register(User)
-class PortalUserAdmin(UserAdmin, SimpleHistoryAdmin):
+class PortalUserAdmin(UserAdmin, PortalHistoryAdmin):
     list_display = (
         "username",
         "get_full_name",
