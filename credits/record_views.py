@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from config.exceptions import DomainError
 from config.permissions import can, requires
+from config.redirects import redirect_to_next
 from institutions.models import School
 from projects.choices import Grade
 from projects.filtersets import TrainingRecordFilterSet
@@ -167,7 +168,7 @@ def records_declare(request):
             messages.error(request, str(exc))
         else:
             messages.success(request, _("已向县级教育局申报 %(n)d 条记录。") % {"n": count})
-    return redirect(request.POST.get("next") or "credits:record_list")
+    return redirect_to_next(request, "credits:record_list")
 
 
 @requires(TrainingRecord, "approve")
@@ -199,7 +200,7 @@ def records_decide(request):
     form = RecordSelectionForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("record_ids", [])))
-        return redirect(request.POST.get("next") or "credits:approval_queue")
+        return redirect_to_next(request, "credits:approval_queue")
     ids = form.cleaned_data["record_ids"]
     try:
         if request.POST.get("decision") == "reject":
@@ -216,7 +217,7 @@ def records_decide(request):
             )
     except DomainError as exc:
         messages.error(request, str(exc))
-    return redirect(request.POST.get("next") or "credits:approval_queue")
+    return redirect_to_next(request, "credits:approval_queue")
 
 
 @requires(CreditLedgerEntry, "view")
