@@ -17,9 +17,9 @@ from .models import Certificate, CertificateKind, CertificateStatus
 from .services import issue_year_proof
 
 
-def _teacher_or_404(user, pk) -> Teacher:
+def _teacher_or_404(user, pk, action: str) -> Teacher:
     teacher = (
-        Teacher.objects.restrict(user, "view")
+        Teacher.objects.restrict(user, action)
         .select_related("school__county__parent")
         .filter(pk=pk)
         .first()
@@ -41,7 +41,9 @@ def my_progress(request):
 @login_required
 def teacher_progress_page(request, pk):
     """Show one teacher's cycle and yearly progress and certificates, within jurisdiction."""
-    teacher = _teacher_or_404(request.user, pk)
+    # view_progress, not view: institution staff see the teachers on their projects, not
+    # their progress, ledger or certificates (least privilege, #14).
+    teacher = _teacher_or_404(request.user, pk, "view_progress")
     try:
         view = teacher_progress(teacher, on=timezone.localdate())
     except DomainError as exc:
@@ -53,10 +55,13 @@ def teacher_progress_page(request, pk):
         .order_by("kind", "period")
     )
     proven = {c.period for c in certificates if c.kind == CertificateKind.YEAR}
+    may_issue_proof = (
+        Teacher.objects.restrict(request.user, "issue_proof").filter(pk=teacher.pk).exists()
+    )
     provable = [
         year.year
         for year in view.progress.years
-        if year.is_complete and year.is_owed and year.year not in proven
+        if may_issue_proof and year.is_complete and year.is_owed and year.year not in proven
     ]
     return render(
         request,
@@ -75,7 +80,8 @@ def teacher_progress_page(request, pk):
 @login_required
 def year_proof(request, pk, year):
     """Issue the proof of a complete school year (学年学分证明) on request."""
-    teacher = _teacher_or_404(request.user, pk)
+    # The teacher for themself, or an officer over the teacher (issue_proof, #14).
+    teacher = _teacher_or_404(request.user, pk, "issue_proof")
     try:
         certificate = issue_year_proof(teacher=teacher, school_year=year, on=timezone.localdate())
     except DomainError as exc:

@@ -21,6 +21,9 @@ _OFFICER = [
     "trainees.view_teacher",
     "trainees.change_teacher",
     "trainees.view_national_id",
+    "trainees.view_progress_teacher",
+    # 学年学分证明: an officer who may change the teacher issues it on the teacher's behalf.
+    "trainees.issue_proof_teacher",
     "projects.view_trainingproject",
     "projects.add_trainingproject",
     "projects.change_trainingproject",
@@ -47,6 +50,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "institutions.view_school",
         *_VIEW_INSTITUTIONS,
         "trainees.view_teacher",
+        "trainees.view_progress_teacher",
+        "trainees.issue_proof_teacher",  # for themself: the scope is their own row
         "projects.view_trainingproject",
         "projects.view_trainingrecord",
         "credits.view_creditledgerentry",
@@ -61,6 +66,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "trainees.add_teacher",
         "trainees.change_teacher",
         "trainees.view_national_id",
+        "trainees.view_progress_teacher",
         "projects.view_trainingproject",
         "projects.add_trainingproject",
         "projects.change_trainingproject",

@@ -72,7 +72,13 @@ class Teacher(models.Model):
     class Meta:
         ordering = ("school", "name", "pk")
         verbose_name = verbose_name_plural = _("教师")
-        permissions = [("view_national_id", _("可查看完整身份证号码"))]
+        permissions = [
+            ("view_national_id", _("可查看完整身份证号码")),
+            # Least privilege (#14): training institutions see the teachers on their projects
+            # (view_teacher) but not their progress, ledger or certificates.
+            ("view_progress_teacher", _("可查看教师学分进度")),
+            ("issue_proof_teacher", _("可开具学年学分证明")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Exact(Length("id_number"), 18),
