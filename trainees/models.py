@@ -97,5 +97,5 @@ class Teacher(models.Model):
 
     @property
     def masked_id_number(self) -> str:
-        """Return the ID number as shown to roles that may not see it: 6501**********1234."""
+        """Return the ID number with its birth date hidden: 650102********1234."""
         return mask_id_number(self.id_number)

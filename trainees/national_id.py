@@ -17,6 +17,8 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
 
 ID_LENGTH = 18
+MASK_KEEP_START = 6  # the birth-place code (县级行政区划代码)
+MASK_KEEP_END = 4  # the serial number and the check digit
 
 
 def normalize_id_number(value: str) -> str:
@@ -68,7 +70,13 @@ def is_male(value: str) -> bool:
 
 
 def mask_id_number(value: str) -> str:
-    """Show the first four and last four characters only: 6501**********1234."""
-    return (
-        f"{value[:4]}{'*' * (len(value) - 8)}{value[-4:]}" if len(value) > 8 else "*" * len(value)
-    )
+    """Hide the birth date: keep the 6-digit birth-place code and the last four characters.
+
+    `650102198506151234` → `650102********1234`, as pages, forms, the admin, exports and the API
+    show it unless a role with `trainees.view_national_id` asks for the whole number. Anything
+    but an 18-character number (never stored; the database refuses it) is hidden entirely.
+    """
+    if len(value) != ID_LENGTH:
+        return "*" * len(value)
+    hidden = ID_LENGTH - MASK_KEEP_START - MASK_KEEP_END
+    return f"{value[:MASK_KEEP_START]}{'*' * hidden}{value[-MASK_KEEP_END:]}"

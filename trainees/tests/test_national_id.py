@@ -80,9 +80,16 @@ def test_full_width_digits_and_lower_case_x_are_folded():
     validate_id_number(VALID.translate(str.maketrans("0123456789", "０１２３４５６７８９")))
 
 
-def test_mask_shows_first_and_last_four():
-    """Masked numbers look like 6501**********1234."""
-    assert mask_id_number("650102198506151234") == "6501**********1234"
+def test_mask_hides_the_birth_date():
+    """The birth-place code and the last four stay; the eight birth-date digits are hidden."""
+    assert mask_id_number("650102198506151234") == "650102********1234"
+    assert mask_id_number("65010219850615123X") == "650102********123X"
+
+
+@pytest.mark.parametrize("value", ["", "6501021985", "6501021985061512345"])
+def test_mask_hides_anything_but_an_eighteen_character_number_entirely(value):
+    """A value of another length is not a number the mask understands: nothing of it shows."""
+    assert mask_id_number(value) == "*" * len(value)
 
 
 def test_seventeenth_digit_gives_gender():
