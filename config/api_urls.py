@@ -7,16 +7,29 @@ work on a machine with no internet access.
 from pathlib import Path
 
 import drf_spectacular_sidecar
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.urls import include, path, re_path
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import cache_control
 from django.views.static import serve
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 
 SIDECAR = Path(drf_spectacular_sidecar.__file__).parent / "static" / "drf_spectacular_sidecar"
 ASSETS = "/api/v1/docs/assets"
 
 
-class SwaggerView(SpectacularSwaggerView):
+# Swagger UI and ReDoc set styles from their bundles; their scripts stay same-origin files
+# (the split view serves Swagger's start-up script as a file, not inline).
+_DOCS_STYLES = method_decorator(csp_update({"style-src": [UNSAFE_INLINE]}), name="dispatch")
+
+
+@_DOCS_STYLES
+class SwaggerView(SpectacularSwaggerSplitView):
     @staticmethod
     def _swagger_ui_resource(filename):
         return f"{ASSETS}/swagger-ui-dist/{filename}"
@@ -26,6 +39,7 @@ class SwaggerView(SpectacularSwaggerView):
         return f"{ASSETS}/swagger-ui-dist/favicon-32x32.png"
 
 
+@_DOCS_STYLES
 class RedocView(SpectacularRedocView):
     @staticmethod
     def _redoc_standalone():
