@@ -82,7 +82,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.COUNTY_OFFICER: _OFFICER,
     Role.PREFECTURE_OFFICER: _OFFICER,
-    Role.REGION_OFFICER: [*_OFFICER, "credits.add_policy", "credits.change_policy"],
+    Role.REGION_OFFICER: [
+        *_OFFICER,
+        "credits.add_policy",
+        "credits.change_policy",
+        # Who saw whose whole ID number (PIPL): read one level above the officers who reveal
+        # numbers most, so county and prefecture officers do not audit themselves.
+        "trainees.view_nationaliddisclosure",
+    ],
     Role.INSTITUTION_STAFF: [
         "institutions.view_traininginstitution",
         "trainees.view_teacher",

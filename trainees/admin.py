@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.admin import RestrictedAdmin
 
-from .models import Teacher, TeacherGroup
+from .models import NationalIdDisclosure, Teacher, TeacherGroup
 
 
 @admin.register(TeacherGroup)
@@ -40,3 +40,38 @@ class TeacherAdmin(RestrictedAdmin):
     @admin.display(description=_("身份证号码"))
     def masked_id(self, obj):
         return obj.masked_id_number
+
+
+@admin.register(NationalIdDisclosure)
+class NationalIdDisclosureAdmin(RestrictedAdmin):
+    """The log of whole ID numbers shown: read-only, like the page that lists it."""
+
+    list_display = ("disclosed_at", "viewer", "teacher", "masked_id", "channel", "address")
+    list_filter = ("channel",)
+    search_fields = ("teacher__name", "viewer__username")
+    list_select_related = ("viewer", "teacher")
+    date_hierarchy = "disclosed_at"
+    fields = (
+        "disclosed_at",
+        "viewer",
+        "teacher",
+        "masked_id",
+        "channel",
+        "api_client",
+        "path",
+        "address",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("身份证号码"))
+    def masked_id(self, obj):
+        return obj.teacher.masked_id_number

@@ -58,3 +58,12 @@ class GroupCode(models.TextChoices):
     BACKBONE = "backbone", _("骨干教师")
     PRINCIPAL_CERTIFIED = "principal_certified", _("已取得任职资格的校长")
     DEVELOPMENT_SCHOOL = "development_school", _("教师专业发展学校教师")
+
+
+class DisclosureChannel(models.TextChoices):
+    """Where a whole ID number was shown (身份证号码查看记录)."""
+
+    PAGE = "page", _("页面")
+    ADMIN = "admin", _("管理后台")
+    API = "api", _("接口")
+    EXPORT = "export", _("导出")

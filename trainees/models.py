@@ -5,14 +5,15 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .choices import CareerStage, Gender, GroupCode, Subject
+from .choices import CareerStage, DisclosureChannel, Gender, GroupCode, Subject
 from .national_id import mask_id_number, validate_id_number
-from .querysets import TeacherQuerySet
+from .querysets import NationalIdDisclosureQuerySet, TeacherQuerySet
 
-__all__ = ["Teacher", "TeacherGroup"]
+__all__ = ["NationalIdDisclosure", "Teacher", "TeacherGroup"]
 
 
 class TeacherGroup(models.Model):
@@ -99,3 +100,50 @@ class Teacher(models.Model):
     def masked_id_number(self) -> str:
         """Return the ID number with its birth date hidden: 650102********1234."""
         return mask_id_number(self.id_number)
+
+
+class NationalIdDisclosure(models.Model):
+    """One showing of a teacher's whole ID number: who saw whose, when, where, from which address.
+
+    Append-only: rows are written by `trainees.services` when a number is revealed on a page or
+    in the admin, or sent whole to an API client, and are never changed or deleted (PIPL: the
+    bureau must be able to tell a teacher who saw their number).
+    """
+
+    teacher = models.ForeignKey(
+        Teacher,
+        on_delete=models.PROTECT,
+        related_name="national_id_disclosures",
+        verbose_name=_("教师"),
+    )
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("查看人"),
+    )
+    api_client = models.ForeignKey(
+        "institutions.ApiClient",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("接口客户端"),
+    )
+    channel = models.CharField(_("渠道"), max_length=16, choices=DisclosureChannel.choices)
+    path = models.CharField(_("位置"), max_length=200, blank=True)
+    address = models.GenericIPAddressField(_("访问地址"), null=True, blank=True)
+    disclosed_at = models.DateTimeField(_("查看时间"), default=timezone.now, db_index=True)
+
+    objects = NationalIdDisclosureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-disclosed_at", "-pk")
+        verbose_name = verbose_name_plural = _("身份证号码查看记录")
+        indexes = [
+            models.Index(fields=["teacher", "disclosed_at"], name="national_id_teacher_at_idx"),
+            models.Index(fields=["viewer", "disclosed_at"], name="national_id_viewer_at_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.viewer_id} → {self.teacher_id} @ {self.disclosed_at:%Y-%m-%d %H:%M}"

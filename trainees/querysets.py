@@ -16,3 +16,9 @@ class TeacherQuerySet(JurisdictionQuerySet):
     def active(self):
         """Return teachers currently in post."""
         return self.filter(is_active=True)
+
+
+class NationalIdDisclosureQuerySet(JurisdictionQuerySet):
+    # The log of whose whole ID numbers were shown belongs to the teacher's county, and only to
+    # officers: a school or a teacher never reads who looked at them here.
+    scope = Scope(unit="teacher__school__county")
