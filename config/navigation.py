@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from credits.models import AuditAnomaly, CountySummary, CreditLedgerEntry
 from institutions.choices import OFFICER_ROLES, Role
 from projects.models import TrainingProject, TrainingRecord
+from trainees.models import NationalIdDisclosure
 
 from .permissions import can
 
@@ -49,6 +50,11 @@ def navigation_for(user) -> list[NavItem]:
             user.role != Role.TEACHER and can(user, CreditLedgerEntry, "view"),
         ),
         ("credits:anomalies", _("核查异常"), user.is_officer and can(user, AuditAnomaly, "view")),
+        (
+            "trainees:national_id_log",
+            _("身份证查看记录"),
+            can(user, NationalIdDisclosure, "view"),
+        ),
         ("credits:calculator", _("学分计算器"), True),
         (
             "admin:index",

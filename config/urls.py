@@ -22,5 +22,6 @@ urlpatterns = [
     path("credits/", include("credits.urls")),
     path("projects/", include("projects.urls")),
     path("records/import/", include("credits.import_urls")),
+    path("teachers/", include("trainees.urls")),
     path("", include("certificates.urls")),
 ]

@@ -3,6 +3,7 @@
 import datetime
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.db.models.functions import Concat
 from django.utils import timezone
@@ -46,8 +47,12 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 class NationalIdDisclosureFilterSet(django_filters.FilterSet):
     """The log page's filters: a range of days, who looked, whose number, and where."""
 
-    since = django_filters.DateFilter(label=_("起始日期"), method="filter_since")
-    until = django_filters.DateFilter(label=_("截止日期"), method="filter_until")
+    since = django_filters.DateFilter(
+        label=_("起始日期"), method="filter_since", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = django_filters.DateFilter(
+        label=_("截止日期"), method="filter_until", widget=forms.DateInput(attrs={"type": "date"})
+    )
     viewer = django_filters.CharFilter(label=_("查看人（账号或姓名）"), method="filter_viewer")
     teacher = django_filters.CharFilter(
         label=_("教师（姓名或完整身份证号码）"), method="filter_teacher"
