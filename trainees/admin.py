@@ -1,9 +1,27 @@
+"""Admin of teachers and of the log of whole ID numbers shown; ID numbers stay masked."""
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from config.admin import RestrictedAdmin
 
+from .forms import TeacherChangeForm
 from .models import NationalIdDisclosure, Teacher, TeacherGroup
+from .national_id import mask_id_number
+from .selectors import may_view_national_ids
+
+# Fields of a teacher (and of its history) that hold an ID number.
+NATIONAL_ID_FIELDS = frozenset({"id_number"})
+
+
+class MaskedHistoryContextHelper(HistoricalRecordContextHelper):
+    """simple_history's change list of a version, with ID numbers masked on both sides."""
+
+    def prepare_delta_change_value(self, change, value):
+        if change.field in NATIONAL_ID_FIELDS and isinstance(value, str):
+            return mask_id_number(value)
+        return super().prepare_delta_change_value(change, value)
 
 
 @admin.register(TeacherGroup)
@@ -37,8 +55,50 @@ class TeacherAdmin(RestrictedAdmin):
     filter_horizontal = ("group_tags",)
     date_hierarchy = "hired_on"
 
+    class Media:
+        js = ("js/national_id.js",)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """Use the masked form for an existing teacher; a new one is typed in whole."""
+        if obj is not None:
+            kwargs["form"] = TeacherChangeForm
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None:
+            form.may_reveal = may_view_national_ids(request.user)  # a class made for this call
+        return form
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            fields = [f for f in fields if f != "new_id_number"]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if change and form.cleaned_data.get("new_id_number"):
+            obj._change_reason = "更正身份证号码"
+        super().save_model(request, obj, form, change)
+
+    def lookup_allowed(self, lookup, value, request=None):
+        """Refuse list filters on the ID number (`?id_number__startswith=6501021985`).
+
+        Django allows lookups on any field of the model itself; one on the ID number would let
+        an officer guess a whole number digit by digit from whether the teacher stays listed,
+        without the 显示 button and its log. The search box keeps its exact match (=id_number).
+        """
+        if lookup.split("__", 1)[0] in NATIONAL_ID_FIELDS:
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return MaskedHistoryContextHelper(self.model, historical_record)
+
     @admin.display(description=_("身份证号码"))
     def masked_id(self, obj):
+        return obj.masked_id_number
+
+    @admin.display(description=_("身份证号码"))
+    def national_id(self, obj):
+        """The masked number where the whole form is read-only (view permission only)."""
         return obj.masked_id_number
 
 
