@@ -155,7 +155,8 @@ def _allocate_in_database(*, teacher_ids: Sequence[int]) -> int:
     teacher_table = Teacher._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id FROM {teacher_table} WHERE id = ANY(%s) ORDER BY id FOR UPDATE",  # noqa: S608
+            f"SELECT id FROM {teacher_table} "  # nosec B608 # noqa: S608 name from _meta
+            "WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
             [ids],
         )
         # A new statement, a new snapshot: numbers committed while we waited are seen.
@@ -173,7 +174,7 @@ def _allocate_in_database(*, teacher_ids: Sequence[int]) -> int:
               AND NOT EXISTS (SELECT 1 FROM {CertificateNumber._meta.db_table} n
                               WHERE n.teacher_id = t.id)
             ORDER BY t.id
-            """,  # noqa: S608 table names only
+            """,  # nosec B608 # noqa: S608 table names from _meta; values bound
             {"ids": ids, "types": sorted(SCHOOL_TYPE_CODES)},
         )
         rows = cursor.fetchall()
@@ -215,7 +216,7 @@ def _allocate_in_database(*, teacher_ids: Sequence[int]) -> int:
             SELECT id, number, prefix, serial, allocated_at, %(now)s, NULL, '+', NULL,
                 school_id, teacher_id
             FROM new
-            """,  # noqa: S608 table names only
+            """,  # nosec B608 # noqa: S608 table names from _meta; values bound
             {**columns, "now": now},
         )
     CertificateCounter.objects.bulk_update(counters, ["last_serial", "updated_at"])

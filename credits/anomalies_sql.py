@@ -99,4 +99,4 @@ written AS (
     ON CONFLICT (key) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at
 )
 SELECT COUNT(*) FROM found
-"""
+"""  # nosec B608 # names from model _meta and the constants above; values bound

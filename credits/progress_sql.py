@@ -172,7 +172,7 @@ class _Compiler:
                 CASE WHEN is_new THEN tags || ARRAY[{p(new_group)}::text] ELSE tags END AS groups
             FROM (SELECT *, ({p(new_group)}::text = ANY(tags) OR hired_new) AS is_new
                   FROM tagged) x
-        )"""
+        )"""  # nosec B608 # names from model _meta, aliases made here; values bound
 
     def applies(self, row: rules.RequirementRow) -> str:
         """rules.row_applies: the teacher is in one of the row's groups and in none exempt."""
@@ -195,7 +195,7 @@ class _Compiler:
     def _window(self) -> str:
         p = self.p
         return (
-            f"l.teacher_id IN (SELECT teacher_id FROM f)"
+            f"l.teacher_id IN (SELECT teacher_id FROM f)"  # nosec B608 # the dates are bound
             f" AND l.occurred_on >= {p.date(self.spec.cycle_start)}"
             f" AND l.occurred_on <= {p.date(self.scan_upper)}"
         )
@@ -258,7 +258,7 @@ class _Compiler:
                 WHERE {self._window()}
                 GROUP BY l.teacher_id, l.school_year
             ) sums
-        )"""
+        )"""  # nosec B608 # names from model _meta, aliases made here; values bound
 
     def _ledger_rounded_by_category(self) -> str:
         """Sum per (teacher, school year, category), round each sum, then pivot by year."""
@@ -295,7 +295,7 @@ class _Compiler:
             SELECT teacher_id, school_year, {", ".join(set_cols)},
                 bool_or(credits <> 0) AS has_credits
             FROM cat GROUP BY teacher_id, school_year
-        )"""
+        )"""  # nosec B608 # names from model _meta, aliases made here; values bound
 
     # -- offsets ------------------------------------------------------------------------
     def offset_layers(self, base: str, rows: list[_Row], scope: rules.Scope) -> tuple[str, dict]:
@@ -317,7 +317,7 @@ class _Compiler:
             # owe (NULL) gives nothing and takes nothing.
             query = (
                 f"SELECT l.*, GREATEST(COALESCE(l.e_{source.name} - l.r_{source.name}, 0), 0)"
-                f" AS avail{layer} FROM ({query}) l OFFSET 0"
+                f" AS avail{layer} FROM ({query}) l OFFSET 0"  # nosec B608 # aliases made here
             )
             avail = f"avail{layer}"
             for target_key in rule.target_rows:
@@ -329,7 +329,8 @@ class _Compiler:
                 )
                 query = (
                     f"SELECT l.*, l.{counted[target.name]} + {step} AS k{layer}, "
-                    f"l.{avail} - {step} AS avail{layer} FROM ({query}) l OFFSET 0"
+                    f"l.{avail} - {step} AS avail{layer}"
+                    f" FROM ({query}) l OFFSET 0"  # nosec B608 # aliases made here
                 )
                 counted[target.name] = f"k{layer}"
                 avail = f"avail{layer}"
@@ -394,7 +395,7 @@ class _Compiler:
             SELECT f.teacher_id, f.hired_on, f.is_new{"".join(", " + c for c in columns)}
             FROM f LEFT JOIN (
                 SELECT teacher_id{total_cols} FROM yr GROUP BY teacher_id
-            ) ct ON ct.teacher_id = f.teacher_id"""
+            ) ct ON ct.teacher_id = f.teacher_id"""  # nosec B608 # aliases made here; values bound
         query, out = self.offset_layers(base, self.cycle, rules.Scope.CYCLE)
         return self._cycle_select(query, out)
 
@@ -426,7 +427,7 @@ class _Compiler:
                 {self.array_of([expr for _k, expr in counted])} AS counted_by_row,
                 {self.array_of([expr for _k, expr in required])} AS required_by_row
             FROM ({query}) final
-        )"""
+        )"""  # nosec B608 # aliases made here; values bound
 
     # -- school years ---------------------------------------------------------------------
     def year_rows(self) -> str | None:
@@ -468,7 +469,8 @@ class _Compiler:
                   AND (f.hired_on IS NULL OR f.hired_on <= y.ends_on)
                   AND NOT EXISTS (SELECT 1 FROM yr
                                   WHERE yr.teacher_id = f.teacher_id
-                                    AND yr.school_year = y.school_year)"""
+                                    AND yr.school_year = y.school_year)
+            """  # nosec B608 # aliases made here; values bound
             if self.years
             else ""
         )
@@ -478,7 +480,8 @@ class _Compiler:
                 FROM (SELECT f.teacher_id, f.hired_on, f.groups, f.first_owed, yr.school_year,
                           yr.has_credits, {", ".join(f"yr.{c}" for c in sums)}
                       FROM yr JOIN f ON f.teacher_id = yr.teacher_id) f
-                WHERE f.has_credits OR {owed_and_begun}{no_credits}"""
+                WHERE f.has_credits OR {owed_and_begun}{no_credits}
+            """  # nosec B608 # aliases made here; values bound
         columns = []
         for r in self.year:
             present = self.applies(r.row)
@@ -492,7 +495,7 @@ class _Compiler:
         base = f"""
             SELECT f.teacher_id, f.school_year, ({owed}) AS is_owed, {", ".join(columns)}
             FROM ({listed}) f
-            WHERE {any_row}"""
+            WHERE {any_row}"""  # nosec B608 # aliases made here; values bound
         query, out = self.offset_layers(base, self.year, rules.Scope.YEAR)
         missing = self.missing(self.year, out)
         return f"""
@@ -504,7 +507,7 @@ class _Compiler:
                 {self.array_of([out[r.name] for r in self.year])} AS counted_by_row,
                 {self.array_of([f"r_{r.name}" for r in self.year])} AS required_by_row
             FROM ({query}) final
-        )"""
+        )"""  # nosec B608 # aliases made here; values bound
 
     # -- the statement --------------------------------------------------------------------
     def statement(self) -> str:
@@ -537,7 +540,7 @@ class _Compiler:
                 as_of = EXCLUDED.as_of, computed_at = EXCLUDED.computed_at
             WHERE ({", ".join(f"old.{c}" for c in _split(cycle_fields))}) IS DISTINCT FROM
                   ({", ".join(f"EXCLUDED.{c}" for c in _split(cycle_fields))})
-        )""")
+        )""")  # nosec B608 # names from model _meta, aliases made here; values bound
         if year_rows:
             year_fields = f"is_owed, is_complete, {amounts}"
             ctes.append(f"""
@@ -558,9 +561,9 @@ class _Compiler:
             WHERE old.teacher_id = f.teacher_id AND old.policy_code = {code}
               AND NOT EXISTS (SELECT 1 FROM year_rows y WHERE y.teacher_id = old.teacher_id
                                                           AND y.school_year = old.school_year)
-        )""")
+        )""")  # nosec B608 # names from model _meta, aliases made here; values bound
         return (
-            "WITH "
+            "WITH "  # nosec B608 # the statements compiled above
             + ",".join(ctes)
             + "\nSELECT status, COUNT(*) FROM cycle_rows GROUP BY status ORDER BY status"
         )
@@ -611,7 +614,8 @@ def county_status_sql(
     def total_or(amounts: str) -> str:
         return (
             f"COALESCE(NULLIF(cp.{amounts}[array_position(cp.row_keys, 'total')], 0), "
-            f"(SELECT COALESCE(sum(x), 0) FROM unnest(cp.{amounts}) x))"
+            f"(SELECT COALESCE(sum(x), 0)"
+            f" FROM unnest(cp.{amounts}) x))"  # nosec B608 # amounts: a literal column name
         )
 
     need = f"{total_or('required_by_row')} * {elapsed}"
@@ -635,7 +639,8 @@ def county_status_sql(
         FROM fresh
         WHERE cp.id = fresh.id AND cp.status <> fresh.status
     )
-    SELECT status, COUNT(*) FROM fresh GROUP BY status ORDER BY status"""
+    SELECT status, COUNT(*) FROM fresh GROUP BY status ORDER BY status
+    """  # nosec B608 # names from model _meta, amounts a literal; values bound
     return sql, p.values
 
 
@@ -652,4 +657,5 @@ def dated_in_sql() -> str:
     JOIN {School._meta.db_table} s ON s.id = t.school_id
     WHERE s.county_id = %(county_id)s AND t.is_active AND EXISTS (
         SELECT 1 FROM {ledger} l
-        WHERE l.teacher_id = t.id AND l.occurred_on > %(after)s AND l.occurred_on <= %(until)s)"""
+        WHERE l.teacher_id = t.id AND l.occurred_on > %(after)s AND l.occurred_on <= %(until)s)
+    """  # nosec B608 # names from model _meta; values bound

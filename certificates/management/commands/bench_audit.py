@@ -284,7 +284,10 @@ class Command(BaseCommand):
 
     def _next_id(self, connection, table):
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")  # noqa: S608 fixed names
+            cursor.execute(
+                "SELECT COALESCE(MAX(id), 0) + 1 "  # nosec B608 # noqa: S608 fixed table names
+                f"FROM {table}"
+            )
             return cursor.fetchone()[0]
 
     def _fill(self, connection, counties, teachers, per_teacher):
