@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from config.admin import PortalHistoryAdmin, RestrictedAdmin
+from config.admin import RestrictedAdmin
 
-from .models import AdministrativeUnit, School, TrainingInstitution, User
+from .models import AdministrativeUnit, LoginUnlock, School, TrainingInstitution, User
 
 
 @admin.register(AdministrativeUnit)
@@ -36,7 +36,9 @@ class TrainingInstitutionAdmin(RestrictedAdmin):
 
 
 @admin.register(User)
-class PortalUserAdmin(UserAdmin, PortalHistoryAdmin):
+class PortalUserAdmin(UserAdmin, RestrictedAdmin):
+    """Accounts, each user seeing only those of their jurisdiction (officers read, not edit)."""
+
     list_display = (
         "username",
         "get_full_name",
@@ -58,6 +60,25 @@ class PortalUserAdmin(UserAdmin, PortalHistoryAdmin):
     @admin.display(description=_("姓名"))
     def get_full_name(self, obj):
         return obj.get_full_name()
+
+
+@admin.register(LoginUnlock)
+class LoginUnlockAdmin(RestrictedAdmin):
+    """Lifted login locks: read-only, as they are the record of who lifted which."""
+
+    list_display = ("lifted_at", "account", "ip_address", "failures", "lifted_by")
+    search_fields = ("account__username", "lifted_by__username", "ip_address")
+    list_select_related = ("account", "lifted_by")
+    date_hierarchy = "lifted_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 from . import api_admin  # noqa: E402, F401 registers the API clients and their call log

@@ -23,3 +23,13 @@ class AccountScopeMissing(InstitutionError):
 
     code = "account_scope_missing"
     message = _("角色“%(role)s”的账号必须指定%(needs)s。")
+
+
+class LockoutNotFound(InstitutionError):
+    """No current login lock of that account at that address lies in the user's jurisdiction."""
+
+    code = "lockout_not_found"
+    message = _(
+        "没有找到该账号在该地址的登录锁定：可能已自动解除、已被他人解除，或不在您的管辖范围内。"
+    )
+    status = 404

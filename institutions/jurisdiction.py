@@ -8,7 +8,9 @@ the API, exports, imports, the admin and selectors all call `Model.objects.restr
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
+from functools import reduce
 from typing import TYPE_CHECKING, ClassVar, Self
 
 from django.db import models
@@ -32,18 +34,34 @@ class Scope:
     no unit at all (national projects) readable by everyone with the permission. `via_many`
     says a lookup crosses a to-many relation, so rows are matched through a `pk__in` subquery
     instead of a join that would repeat them.
+
+    `unit` and `school` may be tuples of lookups: the row belongs to a unit (or school) through
+    any of them. An account acts for its own unit, its school's county, its teacher record's
+    school's county or its institution's unit, so accounts are scoped through all four.
     """
 
-    unit: str | None = None
-    school: str | None = None
+    unit: str | tuple[str, ...] | None = None
+    school: str | tuple[str, ...] | None = None
     teacher: str | None = None
     institution: str | None = None
     shared_down: bool = False
     via_many: bool = False
 
+    def __post_init__(self):
+        if self.shared_down and isinstance(self.unit, tuple):
+            raise ValueError("shared_down needs a single unit lookup")
+
 
 def _lookup(prefix: str, field: str) -> str:
+    if not field:
+        return prefix
     return f"{prefix}__{field}" if prefix else field
+
+
+def _any_of(lookups: str | tuple[str, ...], field: str, value) -> Q:
+    """Match rows whose `field` equals `value` through any of `lookups` (one lookup or several)."""
+    prefixes = (lookups,) if isinstance(lookups, str) else lookups
+    return reduce(operator.or_, (Q(**{_lookup(prefix, field): value}) for prefix in prefixes))
 
 
 def permission_for(model: type[models.Model], action: str) -> str:
@@ -71,12 +89,12 @@ def scope_q(user: User, scope: Scope, action: str) -> Q:
     if role in OFFICER_ROLES:
         if scope.unit is None or user.unit_id is None:
             return NOTHING
-        q = Q(**{_lookup(scope.unit, "path__startswith"): user.unit.path})
+        q = _any_of(scope.unit, "path__startswith", user.unit.path)
         return q | _shared_from_above(scope, user.unit.path) if shared else q
     if role == Role.SCHOOL_ADMIN:
         if user.school_id is None:
             return NOTHING
-        q = Q(**{scope.school: user.school_id}) if scope.school is not None else NOTHING
+        q = _any_of(scope.school, "", user.school_id) if scope.school is not None else NOTHING
         if shared:
             q |= _shared_from_above(scope, user.school.county.path)
         return q
@@ -88,7 +106,7 @@ def scope_q(user: User, scope: Scope, action: str) -> Q:
         if shared:
             q |= _shared_from_above(scope, teacher.school.county.path)
             if scope.school is not None:
-                q |= Q(**{scope.school: teacher.school_id})
+                q |= _any_of(scope.school, "", teacher.school_id)
         return q
     if role == Role.INSTITUTION_STAFF:
         if scope.institution is None or user.institution_id is None:

@@ -1,6 +1,6 @@
 """The administrative tree, schools, training institutions and the accounts acting for them."""
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -17,7 +17,12 @@ from .choices import (
     SchoolType,
     UnitLevel,
 )
-from .querysets import AdministrativeUnitQuerySet, SchoolQuerySet, TrainingInstitutionQuerySet
+from .querysets import (
+    AdministrativeUnitQuerySet,
+    SchoolQuerySet,
+    TrainingInstitutionQuerySet,
+    UserManager,
+)
 
 __all__ = [
     "AdministrativeUnit",
@@ -25,6 +30,7 @@ __all__ = [
     "ApiClient",
     "ExternalRecordKey",
     "IdempotencyKey",
+    "LoginUnlock",
     "School",
     "TrainingInstitution",
     "User",
@@ -195,6 +201,7 @@ class User(AbstractUser):
     class Meta:
         ordering = ("username", "pk")
         verbose_name = verbose_name_plural = _("用户")
+        permissions = [("unlock_user", _("可解除账号的登录锁定"))]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(role__in=sorted(OFFICER_ROLES)) | Q(unit__isnull=False),
@@ -230,3 +237,4 @@ class User(AbstractUser):
 
 
 from .api_clients import ApiCallLog, ApiClient, ExternalRecordKey, IdempotencyKey  # noqa: E402 the API clients' models, kept in their own module
+from .lockouts import LoginUnlock  # noqa: E402 lifted login locks, kept with the lockout services

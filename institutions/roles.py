@@ -43,6 +43,11 @@ _OFFICER = [
     "institutions.add_apiclient",
     "institutions.change_apiclient",
     "institutions.view_apicalllog",
+    # Accounts of the officer's unit and below: see them, lift their login locks, and see
+    # who lifted which (institutions.lockouts)
+    "institutions.view_user",
+    "institutions.unlock_user",
+    "institutions.view_loginunlock",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -61,6 +66,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.SCHOOL_ADMIN: [
         "institutions.view_school",
+        "institutions.view_user",  # the school's accounts, to link a teacher to theirs
         *_VIEW_INSTITUTIONS,
         "trainees.view_teacher",
         "trainees.add_teacher",

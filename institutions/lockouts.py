@@ -1,0 +1,253 @@
+"""Login lockouts: the address a login is counted against, the current locks, lifting one.
+
+django-axes counts failed logins per account and address (`AccessAttempt`) and refuses a
+login once AXES_FAILURE_LIMIT failures fall within AXES_COOLOFF_TIME (settings: 10 in 15
+minutes). An officer sees the current locks of the accounts inside their jurisdiction
+(`User.objects.restrict(officer, "unlock")`) and may lift one; every lift is kept as a
+`LoginUnlock` row (whose account, which address, by whom, when) and logged.
+
+The model lives here, outside `models.py`, and is imported at the end of it (as the API
+clients' are), so the app's migrations pick it up. The selectors and services follow it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_cool_off, get_failure_limit
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .errors import LockoutNotFound
+from .jurisdiction import JurisdictionQuerySet, Scope
+from .querysets import ACCOUNT_SCHOOLS, ACCOUNT_UNITS
+
+__all__ = [
+    "Lockout",
+    "LockoutRule",
+    "LoginUnlock",
+    "client_address",
+    "current_lockouts_for",
+    "lift_lockout",
+    "lockout_rule",
+    "recent_unlocks_for",
+]
+
+log = logging.getLogger(__name__)
+
+
+class LoginUnlockQuerySet(JurisdictionQuerySet):
+    # A lift belongs where the account it unlocked belongs.
+    scope = Scope(
+        unit=tuple(f"account__{lookup}" for lookup in ACCOUNT_UNITS),
+        school=tuple(f"account__{lookup}" for lookup in ACCOUNT_SCHOOLS),
+    )
+
+
+class LoginUnlock(models.Model):
+    """A login lock an officer lifted before it ran out: whose, at which address, by whom, when.
+
+    Rows are only ever added: each is the history of one lift.
+    """
+
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="login_unlocks",
+        verbose_name=_("账号"),
+    )
+    ip_address = models.GenericIPAddressField(_("登录地址"), null=True, blank=True)
+    failures = models.PositiveIntegerField(_("连续失败次数"))
+    last_failure_at = models.DateTimeField(_("最后一次失败时间"))
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("解除人"),
+    )
+    lifted_at = models.DateTimeField(_("解除时间"), default=timezone.now, db_index=True)
+
+    objects = LoginUnlockQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-lifted_at", "-pk")
+        verbose_name = verbose_name_plural = _("登录锁定解除记录")
+
+    def __str__(self):
+        return f"{self.account_id} · {self.ip_address or '—'} · {self.lifted_at:%Y-%m-%d %H:%M}"
+
+
+# -- the address ------------------------------------------------------------------------------
+def _is_ip_address(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def client_address(request) -> str | None:
+    """Return the address a login is counted against (axes' AXES_CLIENT_IP_CALLABLE).
+
+    X-Forwarded-For is written by the client unless a proxy of ours appends to it, so it is
+    read only with TRUSTED_PROXY_COUNT proxies in front, and then the address the outermost of
+    them saw: the Nth from the right, as DRF's NUM_PROXIES and the certificate verification
+    limit read it. A client that writes its own header cannot pick a fresh address per
+    attempt. Otherwise, and when that entry is not an address, REMOTE_ADDR.
+    """
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        addresses = [address.strip() for address in forwarded.split(",") if address.strip()]
+        if addresses and _is_ip_address(seen := addresses[-min(proxies, len(addresses))]):
+            return seen
+    remote = request.META.get("REMOTE_ADDR", "")
+    return remote if _is_ip_address(remote) else None
+
+
+# -- selectors --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Lockout:
+    """One account locked out at one address, as the lockout page shows it."""
+
+    account: object  # institutions.User
+    ip_address: str | None
+    failures: int
+    last_failure_at: datetime
+    unlocks_at: datetime | None  # None: the lock lasts until lifted (no AXES_COOLOFF_TIME)
+
+
+@dataclass(frozen=True)
+class LockoutRule:
+    """How many failures lock an account at an address, and for how long (None: until lifted)."""
+
+    failure_limit: int
+    cool_off_minutes: int | None
+
+
+def lockout_rule() -> LockoutRule:
+    """Return the lockout rule in force (AXES_FAILURE_LIMIT, AXES_COOLOFF_TIME)."""
+    cool_off = _cool_off()
+    return LockoutRule(
+        failure_limit=get_failure_limit(None, None),
+        cool_off_minutes=int(cool_off.total_seconds() // 60) if cool_off is not None else None,
+    )
+
+
+def _unlockable_accounts(user):
+    """Return the accounts whose locks `user` may see and lift.
+
+    Superusers' accounts are left to superusers, wherever their unit is: an officer could
+    otherwise reopen guessing on the most powerful account.
+    """
+    from .models import User
+
+    accounts = User.objects.restrict(user, "unlock")
+    return accounts if user.is_superuser else accounts.exclude(is_superuser=True)
+
+
+def _cool_off() -> timedelta | None:
+    return get_cool_off(None)
+
+
+def _current_attempts():
+    """AccessAttempt rows still counted (the failures inside the cool-off window)."""
+    attempts = AccessAttempt.objects.all()
+    if (cool_off := _cool_off()) is not None:
+        attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
+    return attempts
+
+
+def _locks(attempts):
+    """Group counted attempts per account and address, keeping those at or over the limit.
+
+    axes sums an account's failures at one address over its rows (one per browser) and locks
+    the pair at AXES_FAILURE_LIMIT; the same sum decides here.
+    """
+    return (
+        attempts.values("username", "ip_address")
+        .annotate(failures=Sum("failures_since_start"), last_failure_at=Max("attempt_time"))
+        .filter(failures__gte=get_failure_limit(None, None))
+    )
+
+
+def current_lockouts_for(user) -> list[Lockout]:
+    """Return the current login locks of accounts inside `user`'s jurisdiction, newest first.
+
+    Two queries: the locks (grouped attempts of the scoped accounts) and their accounts.
+    """
+    accounts = _unlockable_accounts(user)
+    locks = list(
+        _locks(_current_attempts().filter(username__in=accounts.values("username"))).order_by(
+            "-last_failure_at", "username", "ip_address"
+        )
+    )
+    if not locks:
+        return []
+    related = ("unit", "school", "institution", "teacher_profile__school")
+    by_username = accounts.select_related(*related).in_bulk(
+        {lock["username"] for lock in locks}, field_name="username"
+    )
+    cool_off = _cool_off()
+    return [
+        Lockout(
+            account=by_username[lock["username"]],
+            ip_address=lock["ip_address"],
+            failures=lock["failures"],
+            last_failure_at=lock["last_failure_at"],
+            unlocks_at=lock["last_failure_at"] + cool_off if cool_off is not None else None,
+        )
+        for lock in locks
+        if lock["username"] in by_username
+    ]
+
+
+def recent_unlocks_for(user, *, limit: int = 20):
+    """Return the latest lifts of login locks on accounts inside `user`'s jurisdiction."""
+    return LoginUnlock.objects.restrict(user, "view").select_related("account", "lifted_by")[:limit]
+
+
+# -- services ---------------------------------------------------------------------------------
+@transaction.atomic
+def lift_lockout(*, username: str, ip_address: str | None, by) -> LoginUnlock:
+    """Lift the login lock of `username` at `ip_address` and record who lifted it, and when.
+
+    Raises LockoutNotFound when the account is outside `by`'s jurisdiction or is not locked
+    at that address (any more): the two look the same, so a lift reveals nothing about
+    accounts elsewhere.
+    """
+    account = _unlockable_accounts(by).filter(username=username).first()
+    if account is None:
+        raise LockoutNotFound()
+    locks = _locks(_current_attempts().filter(username=username, ip_address=ip_address))
+    lock = next(iter(locks.order_by("username")), None)  # one group at most
+    if lock is None:
+        raise LockoutNotFound()
+    # With no address to match, axes' reset clears the account's attempts at every address.
+    AxesProxyHandler.reset_attempts(username=username, ip_address=ip_address)
+    unlock = LoginUnlock(
+        account=account,
+        ip_address=ip_address,
+        failures=lock["failures"],
+        last_failure_at=lock["last_failure_at"],
+        lifted_by=by,
+    )
+    unlock.full_clean()
+    unlock.save()
+    log.warning(
+        "login lock lifted: account=%s address=%s failures=%d by=%s (LoginUnlock %d)",
+        account.username,
+        ip_address or "-",
+        lock["failures"],
+        by.username,
+        unlock.pk,
+    )
+    return unlock
