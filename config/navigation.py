@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from credits.models import AuditAnomaly, CountySummary, CreditLedgerEntry
 from institutions.choices import OFFICER_ROLES, Role
+from institutions.models import User
 from projects.models import TrainingProject, TrainingRecord
 from trainees.models import NationalIdDisclosure
 
@@ -55,6 +56,7 @@ def navigation_for(user) -> list[NavItem]:
             _("身份证查看记录"),
             can(user, NationalIdDisclosure, "view"),
         ),
+        ("accounts:lockouts", _("登录锁定"), can(user, User, "unlock")),
         ("credits:calculator", _("学分计算器"), True),
         (
             "admin:index",

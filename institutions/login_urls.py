@@ -1,0 +1,12 @@
+"""URLs around logging in, mounted under /accounts/ next to the login and logout pages."""
+
+from django.urls import path
+
+from . import login_views as views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("lockouts/", views.lockout_list, name="lockouts"),
+    path("lockouts/lift/", views.lockout_lift, name="lockout_lift"),
+]
