@@ -59,15 +59,6 @@ def client_of(request) -> ApiClient | None:
     return auth if isinstance(auth, ApiClient) else None
 
 
-def may_view_national_id(request) -> bool:
-    """Return whether full ID numbers may be shown: the permission, and never to a read-only
-    client (a read-only platform syncs teachers; it does not need whole ID numbers)."""
-    client = client_of(request)
-    if client is not None and client.is_read_only:
-        return False
-    return request.user.has_perm("trainees.view_national_id")
-
-
 # -- authentication ------------------------------------------------------------------------------
 class ApiClientAuthentication(BaseAuthentication):
     """Authenticate a platform by `Authorization: Bearer <token>` as its client's account."""

@@ -9,6 +9,7 @@ from config.admin import RestrictedAdmin
 from .api_clients import (
     ApiCallLog,
     ApiClient,
+    forget_checked_tokens,
     register_api_client,
     revoke_api_client,
     rotate_api_client_token,
@@ -24,15 +25,16 @@ class ApiClientAdmin(RestrictedAdmin):
         "access",
         "token_prefix",
         "requests_per_minute",
+        "may_read_national_ids",
         "created_at",
         "token_rotated_at",
         "revoked_at",
     )
-    list_filter = ("access",)
+    list_filter = ("access", "may_read_national_ids")
     search_fields = ("name", "token_prefix", "unit__name")
     list_select_related = ("unit",)
     autocomplete_fields = ("unit",)
-    fields = ("name", "unit", "access", "requests_per_minute", "contact")
+    fields = ("name", "unit", "access", "may_read_national_ids", "requests_per_minute", "contact")
     actions = ("rotate_tokens", "revoke_clients")
 
     def get_readonly_fields(self, request, obj=None):
@@ -47,6 +49,8 @@ class ApiClientAdmin(RestrictedAdmin):
             super().save_model(request, obj, form, change)
             if "access" in form.changed_data:
                 set_api_client_access(client=obj, access=obj.access)
+            elif "may_read_national_ids" in form.changed_data:
+                forget_checked_tokens()  # the next call of the client reads the new setting
             return
         issued = register_api_client(
             name=obj.name,
@@ -55,6 +59,7 @@ class ApiClientAdmin(RestrictedAdmin):
             by=request.user,
             requests_per_minute=obj.requests_per_minute,
             contact=obj.contact,
+            may_read_national_ids=obj.may_read_national_ids,
         )
         obj.pk, obj.user_id = issued.client.pk, issued.client.user_id
         obj._state.adding = False

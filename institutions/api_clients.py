@@ -99,6 +99,14 @@ class ApiClient(models.Model):
     requests_per_minute = models.PositiveIntegerField(
         _("每分钟请求上限"), default=DEFAULT_REQUESTS_PER_MINUTE
     )
+    may_read_national_ids = models.BooleanField(
+        _("可获取完整身份证号码"),
+        default=False,
+        help_text=_(
+            "仅对读写客户端有效。不勾选时，接口只返回隐去出生日期的身份证号码；勾选后返回完整号码，"
+            "并逐条记入身份证号码查看记录。"
+        ),
+    )
     contact = models.CharField(_("联系人"), max_length=100, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -304,6 +312,7 @@ def register_api_client(
     token: str | None = None,
     requests_per_minute: int = DEFAULT_REQUESTS_PER_MINUTE,
     contact: str = "",
+    may_read_national_ids: bool = False,
 ) -> IssuedToken:
     """Register a client for `unit` with its service account; return it with its new token.
 
@@ -335,6 +344,7 @@ def register_api_client(
         token_hash=hash_token(token),
         requests_per_minute=requests_per_minute,
         contact=contact,
+        may_read_national_ids=may_read_national_ids,
         created_by=by,
     )
     client.full_clean()

@@ -8,17 +8,28 @@ from config.api import OutputModelSerializer
 from ..models import Teacher
 from ..national_id import mask_id_number
 
+# The masked form (650102********1234) or the whole number; both are 18 characters.
+ID_NUMBER_SCHEMA = {
+    "type": "string",
+    "minLength": 18,
+    "maxLength": 18,
+    "pattern": r"^[0-9]{6}([0-9]{8}|\*{8})[0-9]{3}[0-9X]$",
+    "example": "650102********1234",
+}
+
 
 class TeacherSerializer(OutputModelSerializer):
     id_number = serializers.SerializerMethodField(
         help_text=(
-            "身份证号码；无“可查看完整身份证号码”权限的账号和只读客户端只看到 6501**********1234 "
-            "/ national ID number, masked for accounts without trainees.view_national_id "
-            "and for read-only clients"
+            "身份证号码，默认隐去出生日期（650102********1234）；只有登记为“可获取完整身份证号码”"
+            "的读写客户端收到完整号码，且每次都记入身份证号码查看记录 / national ID number, "
+            "with the birth date masked (650102********1234) unless the API client is "
+            "read-write and registered to receive whole numbers; each whole number sent is "
+            "logged (who, whose, when)"
         )
     )
     is_id_number_masked = serializers.SerializerMethodField(
-        help_text="身份证号码是否已隐去中间 / whether id_number is masked"
+        help_text="id_number 是否已隐去出生日期 / whether id_number is masked"
     )
     county = serializers.IntegerField(
         source="school.county_id", read_only=True, help_text="县市区 ID / county id"
@@ -64,7 +75,7 @@ class TeacherSerializer(OutputModelSerializer):
             },
         }
 
-    @extend_schema_field(serializers.CharField())
+    @extend_schema_field(ID_NUMBER_SCHEMA)
     def get_id_number(self, teacher) -> str:
         if self.context.get("may_view_national_id"):
             return teacher.id_number
