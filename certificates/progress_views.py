@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from config.exceptions import DomainError
 from credits.progress import teacher_progress
 from trainees.models import Teacher
+from trainees.selectors import may_view_national_ids
 
 from .models import Certificate, CertificateKind, CertificateStatus
 from .services import issue_year_proof
@@ -71,6 +72,8 @@ def teacher_progress_page(request, pk):
             "progress": view.progress,
             "certificates": certificates,
             "provable_years": provable,
+            # The number shows masked; roles that may see it whole get a 显示 button (logged).
+            "may_reveal_national_id": may_view_national_ids(request.user),
             "title": _("学分进度"),
         },
     )

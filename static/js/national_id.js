@@ -17,7 +17,9 @@
     event.preventDefault();
     const target = document.getElementById(button.dataset.nationalIdTarget);
     button.disabled = true;
-    fetch(button.formAction, {
+    // formAction falls back to the page's own URL, not the form's action, without the attribute.
+    const url = button.getAttribute("formaction") || button.form.action;
+    fetch(url, {
       method: "POST",
       credentials: "same-origin",
       headers: { Accept: "application/json", "X-CSRFToken": csrfToken(button.form) },

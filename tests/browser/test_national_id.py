@@ -71,3 +71,21 @@ def test_region_officer_reads_the_log_on_a_phone(page, live_server, browser_worl
     assert w.T1.id_number not in text
     assert fits_phone_width(page)
     screenshot("national-id-log-375")
+
+
+def test_officer_presses_show_on_the_progress_page(page, live_server, browser_world, screenshot):
+    """The same button on a portal page, on a phone: in place, logged as from that page."""
+    w = browser_world
+    _login(page, live_server, w.users[Role.COUNTY_OFFICER].username)
+    path = f"/teachers/{w.T1.pk}/progress/"
+    page.goto(f"{live_server.url}{path}")
+    assert page.locator("#national-id").inner_text() == w.T1.masked_id_number
+    page.get_by_role("button", name="显示").click()
+    page.wait_for_function(
+        "expected => document.querySelector('#national-id').textContent === expected",
+        arg=w.T1.id_number,
+    )
+    assert fits_phone_width(page)
+    screenshot("progress-national-id-375")
+    disclosure = NationalIdDisclosure.objects.get()
+    assert (disclosure.channel, disclosure.path) == ("page", path)
