@@ -58,6 +58,7 @@ def navigation_for(user) -> list[NavItem]:
         ),
         ("accounts:lockouts", _("登录锁定"), can(user, User, "unlock")),
         ("credits:calculator", _("学分计算器"), True),
+        ("accounts:two_factor", _("两步验证"), user.role != Role.TEACHER or user.is_staff),
         (
             "admin:index",
             _("数据管理"),

@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from institutions.login_views import start_pending_login
+from institutions.two_factor import confirmed_device_for
+
 from .dashboard import home_summary_for
 from .health import database_reachable, redis_reachable
 
@@ -29,9 +32,21 @@ def healthz(request):
 
 
 class PortalLoginView(LoginView):
+    """Log in with username and password; accounts with an authenticator then give its code.
+
+    django-axes refuses the password of an account locked at this address (10 wrong
+    passwords, 15 minutes) and its middleware answers with the lockout page.
+    """
+
     template_name = "registration/login.html"
     redirect_authenticated_user = True
     extra_context = {"title": _("登录")}
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if confirmed_device_for(user) is not None:
+            return start_pending_login(self.request, user=user, redirect_to=self.get_success_url())
+        return super().form_valid(form)
 
 
 @login_required

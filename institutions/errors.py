@@ -33,3 +33,45 @@ class LockoutNotFound(InstitutionError):
         "没有找到该账号在该地址的登录锁定：可能已自动解除、已被他人解除，或不在您的管辖范围内。"
     )
     status = 404
+
+
+class TwoFactorError(InstitutionError):
+    """A two-factor (TOTP) step was refused."""
+
+    code = "two_factor_error"
+
+
+class TwoFactorCodeWrong(TwoFactorError):
+    """The 6-digit code does not match the account's authenticator."""
+
+    code = "two_factor_code_wrong"
+    message = _("验证码不正确或已过期：请输入身份验证器里当前显示的 6 位数字。")
+
+
+class TwoFactorThrottled(TwoFactorError):
+    """Too many wrong codes in a row: the device refuses codes for a while."""
+
+    code = "two_factor_throttled"
+    message = _("验证码连续输错，请 %(seconds)d 秒后再试。")
+    status = 429
+
+
+class TwoFactorNotStarted(TwoFactorError):
+    """A code was sent to confirm an authenticator, but none is being set up."""
+
+    code = "two_factor_not_started"
+    message = _("尚未开始设置两步验证，请先点击“开启两步验证”。")
+
+
+class TwoFactorNotEnabled(TwoFactorError):
+    """The account has no confirmed authenticator."""
+
+    code = "two_factor_not_enabled"
+    message = _("此账号尚未开启两步验证。")
+
+
+class TwoFactorAlreadyEnabled(TwoFactorError):
+    """The account already has a confirmed authenticator."""
+
+    code = "two_factor_already_enabled"
+    message = _("此账号已开启两步验证；如需更换手机，请先关闭再重新开启。")
