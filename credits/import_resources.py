@@ -12,6 +12,7 @@ from import_export import fields, resources, widgets
 from projects.choices import Grade, RecordRole
 from projects.models import TrainingProject, TrainingRecord
 from trainees.models import Teacher
+from trainees.national_id import mask_id_number
 
 
 class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
@@ -30,6 +31,20 @@ class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
     def get_queryset(self, value, row, *args, **kwargs):
         queryset = self.model.objects.restrict(self.user, self.action)
         return queryset.approved() if self.approved_only else queryset
+
+
+class TeacherByIdNumberWidget(ScopedForeignKeyWidget):
+    """Find a teacher by whole ID number on import; write the number masked on export.
+
+    An exported file leaves the portal and its log of who saw whose number (#14), so it carries
+    the masked form (650102********1234), as pages and the API do by default.
+    """
+
+    def __init__(self, *, action: str):
+        super().__init__(Teacher, "id_number", action=action)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else mask_id_number(value.id_number)
 
 
 class ChoiceLabelWidget(widgets.Widget):
@@ -62,7 +77,7 @@ class TrainingRecordResource(resources.ModelResource):
     teacher = fields.Field(
         attribute="teacher",
         column_name="身份证号码",
-        widget=ScopedForeignKeyWidget(Teacher, "id_number", action="change"),
+        widget=TeacherByIdNumberWidget(action="change"),
     )
     project = fields.Field(
         attribute="project",
