@@ -303,9 +303,8 @@ CONTENT_SECURITY_POLICY = {
 
 # Logins (django-axes): 10 wrong passwords for one account from one address lock that
 # account at that address for 15 minutes; another school behind the same county address
-# keeps logging in. The address is read as the certificate verification limit reads it:
-# REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies the address the outermost one saw
-# (institutions.lockouts.client_address); a forged X-Forwarded-For changes nothing.
+# keeps logging in. The address is REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies the
+# address the outermost one saw (config.addresses); a forged X-Forwarded-For changes nothing.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
@@ -313,7 +312,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "institutions.lockouts.client_address"
+AXES_CLIENT_IP_CALLABLE = "config.addresses.client_address"
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
 
 # Two-factor login (django-otp, TOTP): any staff account may turn it on; with

@@ -1,10 +1,11 @@
-"""Login lockouts: the address a login is counted against, the current locks, lifting one.
+"""Login lockouts: the current locks of accounts and lifting one.
 
-django-axes counts failed logins per account and address (`AccessAttempt`) and refuses a
-login once AXES_FAILURE_LIMIT failures fall within AXES_COOLOFF_TIME (settings: 10 in 15
-minutes). An officer sees the current locks of the accounts inside their jurisdiction
-(`User.objects.restrict(officer, "unlock")`) and may lift one; every lift is kept as a
-`LoginUnlock` row (whose account, which address, by whom, when) and logged.
+django-axes counts failed logins per account and address (`AccessAttempt`, the address as
+config.addresses reads it) and refuses a login once AXES_FAILURE_LIMIT failures fall within
+AXES_COOLOFF_TIME (settings: 10 in 15 minutes). An officer sees the current locks of the
+accounts inside their jurisdiction (`User.objects.restrict(officer, "unlock")`) and may lift
+one; every lift is kept as a `LoginUnlock` row (whose account, which address, by whom, when)
+and logged.
 
 The model lives here, outside `models.py`, and is imported at the end of it (as the API
 clients' are), so the app's migrations pick it up. The selectors and services follow it.
@@ -12,7 +13,6 @@ clients' are), so the app's migrations pick it up. The selectors and services fo
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -34,7 +34,6 @@ __all__ = [
     "Lockout",
     "LockoutRule",
     "LoginUnlock",
-    "client_address",
     "current_lockouts_for",
     "lift_lockout",
     "lockout_rule",
@@ -83,34 +82,6 @@ class LoginUnlock(models.Model):
 
     def __str__(self):
         return f"{self.account_id} · {self.ip_address or '—'} · {self.lifted_at:%Y-%m-%d %H:%M}"
-
-
-# -- the address ------------------------------------------------------------------------------
-def _is_ip_address(value: str) -> bool:
-    try:
-        ipaddress.ip_address(value)
-    except ValueError:
-        return False
-    return True
-
-
-def client_address(request) -> str | None:
-    """Return the address a login is counted against (axes' AXES_CLIENT_IP_CALLABLE).
-
-    X-Forwarded-For is written by the client unless a proxy of ours appends to it, so it is
-    read only with TRUSTED_PROXY_COUNT proxies in front, and then the address the outermost of
-    them saw: the Nth from the right, as DRF's NUM_PROXIES and the certificate verification
-    limit read it. A client that writes its own header cannot pick a fresh address per
-    attempt. Otherwise, and when that entry is not an address, REMOTE_ADDR.
-    """
-    proxies = settings.TRUSTED_PROXY_COUNT
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if proxies and forwarded:
-        addresses = [address.strip() for address in forwarded.split(",") if address.strip()]
-        if addresses and _is_ip_address(seen := addresses[-min(proxies, len(addresses))]):
-            return seen
-    remote = request.META.get("REMOTE_ADDR", "")
-    return remote if _is_ip_address(remote) else None
 
 
 # -- selectors --------------------------------------------------------------------------------
