@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _t
-from drf_spectacular.types import OpenApiTypes
+from django.utils.translation import gettext_lazy as _l
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -21,16 +21,39 @@ from config.api import ApiView, ErrorSerializer, client_of
 from projects.models import TrainingRecord
 
 from ..importing import COLUMN_BY_KEY, ROW_MESSAGES
-from .services import MAX_ITEMS, InvalidItems, ItemError, push_training_records
+from .services import (
+    MAX_ITEMS,
+    IdempotencyKeyTooLong,
+    InvalidItems,
+    ItemError,
+    push_training_records,
+    shorten,
+)
 
-IDEMPOTENCY_KEY_MAX = 100
+IDEMPOTENCY_KEY_MAX = 255
 HUGE_DIGITS = 15  # hours are at most 99999.9; anything this long is a typo
+CELL_TEXT_MAX = 32  # the longest hours a person writes ("99999.9 学时") fits with room to spare
+TOO_LONG = _l("“%(header)s”过长：最多 %(limit)d 个字符。")
+NOT_AN_OBJECT = _l("第 %(row)d 条记录应为一个对象（{…}），不能是 %(kind)s。")
 
 
 def _required(key: str):
     """Return the import's own message for a blank required column, lazily translated."""
     header = COLUMN_BY_KEY[key].header
     return lazy(lambda: _t(str(ROW_MESSAGES["required"])) % {"header": header}, str)()
+
+
+def _too_long(key: str, limit: int):
+    """Return "“<header>”过长" for a column, lazily translated; the value is not repeated."""
+    header = COLUMN_BY_KEY[key].header if key in COLUMN_BY_KEY else key
+    return lazy(lambda: _t(str(TOO_LONG)) % {"header": header, "limit": limit}, str)()
+
+
+def _text_messages(key: str, limit: int, *, required: bool = True) -> dict:
+    messages = {"max_length": _too_long(key, limit)}
+    if required:
+        messages.update(required=_required(key), blank=_required(key))
+    return messages
 
 
 @extend_schema_field({"oneOf": [{"type": "number"}, {"type": "string"}]})
@@ -46,6 +69,8 @@ class CellField(serializers.Field):
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, int | float | str):
             self.fail("invalid")
+        if isinstance(data, str) and len(data) > CELL_TEXT_MAX:
+            raise serializers.ValidationError(_too_long(self.column, CELL_TEXT_MAX), "max_length")
         if _is_huge(data):
             # The parser's rounding fails past 27 digits; say "too large" as the import does.
             header = COLUMN_BY_KEY[self.column].header
@@ -108,7 +133,11 @@ def _plain_item(item, fields) -> dict | None:
             if not field.allow_null:
                 return None
         elif isinstance(field, CellField):
-            if type(value) not in (int, float, str) or _is_huge(value):
+            if (
+                type(value) not in (int, float, str)
+                or (type(value) is str and len(value) > CELL_TEXT_MAX)
+                or _is_huge(value)
+            ):
                 return None
         elif isinstance(field, serializers.CharField):
             if (
@@ -131,25 +160,27 @@ class BulkRecordItemSerializer(serializers.Serializer):
     external_id = serializers.CharField(
         max_length=64,
         help_text="平台自己的记录编号，重发时据此找到同一条记录 / the platform's own record id",
+        error_messages={"max_length": _too_long("外部编号", 64)},
     )
     id_number = serializers.CharField(
+        max_length=32,
         help_text="教师身份证号码 / the teacher's national ID number",
-        error_messages={"required": _required("id_number"), "blank": _required("id_number")},
+        error_messages=_text_messages("id_number", 32),
     )
     name = serializers.CharField(
+        max_length=50,
         help_text="教师姓名，须与登记的一致 / the teacher's name, as registered",
-        error_messages={"required": _required("name"), "blank": _required("name")},
+        error_messages=_text_messages("name", 50),
     )
     project_code = serializers.CharField(
+        max_length=32,
         help_text="已通过审核的项目编号 / code of an approved project",
-        error_messages={
-            "required": _required("project_code"),
-            "blank": _required("project_code"),
-        },
+        error_messages=_text_messages("project_code", 32),
     )
     hours = CellField(
         column="hours",
-        help_text="参训学时，最多 1 位小数 / hours attended, one decimal at most",
+        help_text="参训学时，最多 1 位小数；文字最长 32 个字符 / hours attended, one decimal "
+        "at most (as text: up to 32 characters)",
         error_messages={"required": _required("hours")},
     )
     leave_hours = CellField(
@@ -230,22 +261,29 @@ class RecordBulkPushApi(ApiView):
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",
-                OpenApiTypes.STR,
+                {"type": "string", "maxLength": IDEMPOTENCY_KEY_MAX},
                 OpenApiParameter.HEADER,
-                description="幂等键（最长 100 个字符） / idempotency key, up to 100 characters",
+                description="幂等键，最长 255 个字符，更长的请求被拒绝（400） / idempotency key, "
+                "up to 255 characters; a longer one is refused with 400",
             )
         ],
         request=InputSerializer,
         responses={
             200: OutputSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="逐条错误 / per-item errors"),
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description="逐条错误，或幂等键过长 / per-item errors, or a key "
+                "over 255 characters",
+            ),
             403: OpenApiResponse(ErrorSerializer, description="只读客户端 / read-only client"),
             409: OpenApiResponse(ErrorSerializer, description="幂等键冲突 / key reused"),
         },
     )
     def post(self, request):
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if len(key) > IDEMPOTENCY_KEY_MAX:
+            raise IdempotencyKeyTooLong(limit=IDEMPOTENCY_KEY_MAX, length=len(key))
         data = self.InputSerializer(data=request.data)
-        key = request.headers.get("Idempotency-Key", "").strip()[:IDEMPOTENCY_KEY_MAX]
         try:
             if not data.is_valid():
                 raise InvalidItems(_item_errors(data.errors, request.data))
@@ -283,8 +321,33 @@ def _item_errors(errors, raw) -> list[ItemError]:
     for index, item_errors in sorted(per_item.items()):
         raw_item = raw_items[index] if isinstance(raw_items, list) else None
         external_id = raw_item.get("external_id", "") if isinstance(raw_item, dict) else ""
-        for name, messages in item_errors.items():
-            found.extend(ItemError(index, str(external_id)[:64], name, str(m)) for m in messages)
+        if not isinstance(raw_item, dict):  # null, a number, a list: the item itself is wrong
+            message = _t(str(NOT_AN_OBJECT)) % {"row": index + 1, "kind": _kind(raw_item)}
+            found.append(ItemError(index, "", None, message))
+        elif not isinstance(item_errors, dict):
+            found.extend(
+                ItemError(index, shorten(external_id, 64), None, str(m)) for m in item_errors
+            )
+        else:
+            for name, messages in item_errors.items():
+                found.extend(
+                    ItemError(index, shorten(external_id, 64), name, str(m)) for m in messages
+                )
     if not found:
         raise serializers.ValidationError(errors)
     return found
+
+
+def _kind(value) -> str:
+    """Name a JSON value's type in words, without repeating the value."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return _t("true 或 false")
+    if isinstance(value, int | float):
+        return _t("数字")
+    if isinstance(value, str):
+        return _t("文字")
+    if isinstance(value, list):
+        return _t("列表（[…]）")
+    return _t("其他值")

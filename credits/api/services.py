@@ -10,7 +10,7 @@ client's jurisdiction is an item error. Nothing is written unless every item is 
 A push is idempotent twice over: records are matched by (teacher, project), as in the import,
 and each item's `external_id` (the platform's own id) is kept in `ExternalRecordKey`, so a
 resend finds the same records and changes nothing. With an `Idempotency-Key` the answer is
-also stored for 24 hours and replayed as is.
+also stored for 24 hours, under the SHA-256 of the whole key, and replayed as is.
 """
 
 from __future__ import annotations
@@ -101,6 +101,13 @@ class IdempotencyKeyReused(PushError):
     status = 409
 
 
+class IdempotencyKeyTooLong(PushError):
+    """The Idempotency-Key header is longer than the API keeps."""
+
+    code = "idempotency_key_too_long"
+    message = _("幂等键过长：最多 %(limit)d 个字符，收到 %(length)d 个。请使用更短的幂等键。")
+
+
 class PushConflict(PushError):
     """Another request wrote the same records, external ids or key at the same moment."""
 
@@ -129,11 +136,12 @@ ITEM_MESSAGES = {
 # -- results ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ItemError:
-    """One problem of one item: which item, which field and what to do, in Chinese."""
+    """One problem of one item: which item, which field (None: the whole item) and what to do,
+    in Chinese."""
 
     index: int
     external_id: str
-    field: str
+    field: str | None
     message: str
 
 
@@ -172,6 +180,18 @@ class PushResult:
         }
 
 
+def shorten(value: object, limit: int = 50) -> str:
+    """Return `value` as text of at most `limit` characters, cut with "…": what an error quotes."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def stored_key(idempotency_key: str) -> str:
+    """Return what is stored for an Idempotency-Key: the SHA-256 of the whole key, so keys of
+    any length up to the limit fit the column and two keys never share an answer."""
+    return hashlib.sha256(idempotency_key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def request_digest(items: Sequence[Mapping[str, Any]]) -> str:
     """Return the SHA-256 of the items as canonical JSON: what an Idempotency-Key is bound to."""
     canonical = json.dumps(list(items), sort_keys=True, ensure_ascii=False, default=str)
@@ -198,11 +218,12 @@ def push_training_records(
     if client.is_read_only:
         raise PushFromReadOnlyClient()
     digest = request_digest(items) if idempotency_key else ""
-    if idempotency_key:
-        stored = idempotent_response(client=client, key=idempotency_key)
+    key_hash = stored_key(idempotency_key) if idempotency_key else ""
+    if key_hash:
+        stored = idempotent_response(client=client, key=key_hash)
         if stored is not None:
             if stored.request_hash != digest:
-                raise IdempotencyKeyReused(key=idempotency_key)
+                raise IdempotencyKeyReused(key=shorten(idempotency_key))
             return _replayed(stored.response)
     rows = [
         parse_row(index + 1, tuple(item.get(key) for key in ITEM_FIELDS), _API_TABLE)
@@ -212,10 +233,10 @@ def push_training_records(
     try:
         with transaction.atomic():
             result = _push(rows, external_ids, by=by, client=client)
-            if idempotency_key:
+            if key_hash:
                 store_idempotent_response(
                     client=client,
-                    key=idempotency_key,
+                    key=key_hash,
                     request_hash=digest,
                     status_code=200,
                     response=result.to_json(),

@@ -211,7 +211,7 @@ def test_between_1_and_1000_items(api, count):
     assert response.json()["code"] == "invalid"
 
 
-@pytest.mark.parametrize("hours", [1e30, "1" * 40])
+@pytest.mark.parametrize("hours", [1e30, "1" * 30])
 def test_absurd_hours_are_an_item_error_not_a_crash(api, hours):
     """Found by schemathesis: 27+ digit hours broke the parser's rounding (a 500)."""
     w = api.world
