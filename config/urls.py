@@ -29,3 +29,9 @@ urlpatterns = [
     path("teachers/", include("trainees.urls")),
     path("", include("certificates.urls")),
 ]
+
+# JSON in the API's error shape under /api/, Django's own pages elsewhere (config/exceptions.py).
+handler400 = "config.exceptions.bad_request"
+handler403 = "config.exceptions.permission_denied"
+handler404 = "config.exceptions.page_not_found"
+handler500 = "config.exceptions.server_error"

@@ -126,3 +126,35 @@ def test_a_database_error_is_a_503_for_the_handler_alone():
 def test_drf_errors_keep_their_shape():
     response = api_exception_handler(NotFound(), {})
     assert response.data == {"code": "not_found", "message": "未找到。"}
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/nowhere/", "/api/v1/records/0.5/", "/api/v1/teachers/x/progress/"]
+)
+def test_an_unknown_api_address_is_a_json_404(api, path):
+    """Found by schemathesis: /records/0.5/ matched no route and answered Django's HTML 404."""
+    response = api.county.get(path)
+    body = assert_error_shape(response, 404, "not_found")
+    assert body["message"] == "未找到该记录，或无权查看。"
+
+
+def test_pages_outside_the_api_keep_their_html_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_failure_outside_drf_is_json_under_the_api(rf):
+    """The error views answer JSON for /api/ and HTML elsewhere (a middleware that cannot
+    reach the database fails before DRF: Django calls handler500)."""
+    from config.exceptions import server_error
+
+    try:
+        raise OperationalError("the database system is starting up")
+    except OperationalError:
+        api_answer = server_error(rf.get("/api/v1/records/"))
+        page_answer = server_error(rf.get("/records/"))
+    assert (api_answer.status_code, api_answer["Retry-After"]) == (503, str(RETRY_AFTER_SECONDS))
+    assert api_answer["Content-Type"] == "application/json"
+    assert page_answer.status_code == 500
+    assert page_answer["Content-Type"].startswith("text/html")
