@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from config.admin import PortalHistoryAdmin
+from config.admin import RestrictedAdmin
 from config.exceptions import DomainError
 
 from .models import Policy, PolicyBonusRate, PolicyRequirement
@@ -46,7 +46,7 @@ class PolicyBonusRateInline(FrozenUnlessDraftInline):
 
 
 @admin.register(Policy)
-class PolicyAdmin(PortalHistoryAdmin):
+class PolicyAdmin(RestrictedAdmin):
     """Policies are edited as drafts, published by action, and never changed once published."""
 
     list_display = (
@@ -142,7 +142,7 @@ class PolicyAdmin(PortalHistoryAdmin):
 
     @admin.action(description=_("复制为新版本（草稿）"), permissions=["add"])
     def copy_as_new_version(self, request, queryset):
-        for policy in queryset:
+        for policy in queryset & Policy.objects.restrict(request.user, "add"):
             draft = create_policy_version(policy=policy)
             self.message_user(
                 request, _("已创建草稿 %(policy)s，修改后请发布。") % {"policy": draft}
@@ -151,7 +151,8 @@ class PolicyAdmin(PortalHistoryAdmin):
     @admin.action(description=_("发布所选草稿（替换当前生效版本）"), permissions=["change"])
     def publish(self, request, queryset):
         published = 0
-        for policy in queryset:
+        # The list also shows policies that apply from above; only the officer's own publish.
+        for policy in queryset & Policy.objects.restrict(request.user, "change"):
             try:
                 publish_policy(policy=policy, by=request.user)
             except DomainError as exc:

@@ -17,3 +17,9 @@ class CountySummaryQuerySet(JurisdictionQuerySet):
 
 class AuditAnomalyQuerySet(JurisdictionQuerySet):
     scope = Scope(unit="county", school="teacher__school")
+
+
+class PolicyQuerySet(JurisdictionQuerySet):
+    # A region officer drafts and publishes the policies of their own region (applies_to_code
+    # "65" for Xinjiang) and reads those that apply to it; another region's are not theirs.
+    scope = Scope(unit_code="applies_to_code", shared_down=True)

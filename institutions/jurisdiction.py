@@ -41,11 +41,17 @@ class Scope:
     """
 
     unit: str | tuple[str, ...] | None = None
+    unit_code: str | None = None
     school: str | tuple[str, ...] | None = None
     teacher: str | None = None
     institution: str | None = None
     shared_down: bool = False
     via_many: bool = False
+
+    # `unit_code` names a field holding an administrative-code prefix instead of a unit
+    # ("65" for every county of Xinjiang: a policy's `applies_to_code`). Officers act on rows
+    # whose prefix lies inside their unit; with `shared_down` they also read the rows that
+    # apply to their unit from above.
 
     def __post_init__(self):
         if self.shared_down and isinstance(self.unit, tuple):
@@ -70,6 +76,24 @@ def permission_for(model: type[models.Model], action: str) -> str:
     return f"{opts.app_label}.{action}_{opts.model_name}"
 
 
+def code_prefix(code: str) -> str:
+    """Return the digits that name a unit: 650000 → 65, 653100 → 6531, 653101 → 653101."""
+    for length in (2, 4):
+        if code[length:].strip("0") == "":
+            return code[:length]
+    return code
+
+
+def _code_scope_q(scope: Scope, unit, action: str) -> Q:
+    """Rows whose code prefix lies inside `unit` (and, to read, those that apply to it)."""
+    prefix = code_prefix(unit.code)
+    q = Q(**{f"{scope.unit_code}__startswith": prefix})
+    if scope.shared_down and action == "view":
+        above = {prefix[:length] for length in (2, 4) if len(prefix) > length}
+        q |= Q(**{f"{scope.unit_code}__in": sorted(above)})
+    return q
+
+
 def _ancestor_codes(path: str) -> list[str]:
     return [code for code in path.split("/") if code]
 
@@ -87,6 +111,8 @@ def scope_q(user: User, scope: Scope, action: str) -> Q:
     role = user.role
     shared = scope.shared_down and action == "view" and scope.unit is not None
     if role in OFFICER_ROLES:
+        if scope.unit_code is not None and user.unit_id is not None:
+            return _code_scope_q(scope, user.unit, action)
         if scope.unit is None or user.unit_id is None:
             return NOTHING
         q = _any_of(scope.unit, "path__startswith", user.unit.path)

@@ -17,6 +17,7 @@ from ..choices import (
     Rounding,
     YearWindow,
 )
+from ..querysets import PolicyQuerySet
 
 __all__ = ["Policy", "PolicyBonusRate", "PolicyRequirement"]
 
@@ -119,6 +120,7 @@ class Policy(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     history = HistoricalRecords()
+    objects = PolicyQuerySet.as_manager()
 
     class Meta:
         ordering = ("code", "-version", "pk")
