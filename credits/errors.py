@@ -5,24 +5,40 @@ from django.utils.translation import gettext_lazy as _
 from config.exceptions import DomainError
 
 # credits.rules raises RuleError(code, **params) with no text; each code's message is here.
+# %(record)s names the record ("第 1 条记录（id r1）", or "" when the error is not about one)
+# and %(where)s is the same with "的"; %(field)s is the field's label from FIELD_LABELS.
 RULE_MESSAGES = {
     "unknown_policy": _("没有代码为“%(code)s”的学分政策。可用的政策：%(allowed)s。"),
-    "unknown_word": _("“%(field)s”不能是“%(value)s”，可填写：%(allowed)s。"),
-    "negative_hours": _("记录 %(record_id)s 的%(field)s不能为负数（填写的是 %(hours)s）。"),
-    "leave_above_hours": _(
-        "记录 %(record_id)s 的请假学时（%(leave_hours)s）不能超过参训学时（%(hours)s）。"
-    ),
-    "missing_field": _("缺少必填项“%(field)s”。"),
-    "bad_date": _("“%(field)s”的日期“%(value)s”无效，请按 YYYY-MM-DD 填写。"),
-    "bad_number": _("“%(field)s”的数值“%(value)s”无效，请填写数字。"),
+    "unknown_word": _("%(where)s“%(field)s”不能是“%(value)s”，可填写：%(allowed)s。"),
+    "negative_hours": _("%(where)s%(field)s不能为负数（填写的是 %(hours)s）。"),
+    "leave_above_hours": _("%(where)s请假学时（%(leave_hours)s）不能超过参训学时（%(hours)s）。"),
+    "missing_field": _("%(record)s缺少必填项“%(field)s”。"),
+    "bad_date": _("%(where)s“%(field)s”填写的“%(value)s”不是有效日期，请按 YYYY-MM-DD 填写。"),
+    "bad_number": _("%(where)s“%(field)s”填写的“%(value)s”不是有效数字，请填写数字。"),
     "grade_quota_exceeded": _(
         "考核等次比例超限：本项目共 %(total)s 人参加考核，%(grade)s 不得超过 %(limit_percent)s%%"
         "（最多 %(allowed)s 人），现有 %(count)s 人。"
     ),
-    "bad_payload": _("“%(field)s”的格式不对，应为%(expected)s。"),
+    "bad_payload": _("%(where)s“%(field)s”的格式不对，应为%(expected)s。"),
     "bad_policy": _("政策参数“%(field)s”不合理（%(reason)s），请检查后再保存。"),
+    "out_of_range": _(
+        "%(where)s“%(field)s”填写的 %(value)s 超出范围，应在 %(minimum)s 到 %(maximum)s 之间。"
+    ),
+    "too_many_records": _("一次最多试算 %(limit)s 条记录，本次有 %(count)s 条。请分批试算。"),
+    "overflow": _("学分计算结果超出可表示的范围，请检查学时和政策参数。"),
 }
+# Messages for a case of a code that reads better on its own.
+DUPLICATE_ID_MESSAGE = _("%(record)s的记录编号与第 %(first)s 条记录重复：每条记录的 id 必须不同。")
+WHOLE_RECORD_MESSAGE = _("%(record)s的格式不对，应为%(expected)s。")
+RECORD_LABELS = {
+    "index_and_id": _("第 %(number)d 条记录（id %(id)s）"),
+    "index": _("第 %(number)d 条记录"),
+    "id": _("记录（id %(id)s）"),
+}
+WHERE = _("%(record)s的")
+# The one table of field labels: payload keys and rule fields, as the user reads them.
 FIELD_LABELS = {
+    "id": _("记录编号"),
     "hours": _("参训学时"),
     "leave_hours": _("请假学时"),
     "days": _("参训天数"),
@@ -32,9 +48,15 @@ FIELD_LABELS = {
     "grade": _("考核等次"),
     "role": _("参训身份"),
     "kind": _("记录类型"),
+    "approved": _("项目已审核"),
+    "date": _("完成日期"),
+    "teacher": _("教师信息"),
     "groups": _("教师群体"),
-    "date": _("日期"),
     "hired_on": _("入职日期"),
+    "records": _("培训记录列表"),
+    "as_of": _("核查日期"),
+    "payload": _("试算内容"),
+    "school_year": _("学年"),
 }
 EXPECTED_LABELS = {
     "object": _("对象（{…}）"),
@@ -42,6 +64,7 @@ EXPECTED_LABELS = {
     "boolean": _("true 或 false"),
     "string": _("文字"),
     "unique": _("不重复的值"),
+    "id": _("不为空、最长 64 个字符的文字，或整数"),
 }
 GRADE_LABELS = {"good": _("良好及以上"), "excellent": _("优秀")}
 
@@ -58,6 +81,10 @@ class CreditRuleError(CreditError):
     def __init__(self, rule_code: str, **params):
         self.code = rule_code
         self.message = RULE_MESSAGES.get(rule_code, _("学分规则拒绝了输入。"))
+        if rule_code == "bad_payload" and "first_index" in params:
+            self.message = DUPLICATE_ID_MESSAGE
+        elif rule_code == "bad_payload" and _record_number(params.get("field")) is not None:
+            self.message = WHOLE_RECORD_MESSAGE
         super().__init__(**params)
 
     def __str__(self):
@@ -85,15 +112,40 @@ def _display_params(params: dict) -> dict:
         if isinstance(value, list | tuple | frozenset | set):
             value = "、".join(str(v) for v in value)
         shown[key] = value
+    number = _record_number(params.get("field"))
+    index = params.get("record_index", number - 1 if number is not None else None)
     if "field" in params:
         shown["field"] = FIELD_LABELS.get(params["field"], params["field"])
     if "expected" in params:
         shown["expected"] = EXPECTED_LABELS.get(params["expected"], params["expected"])
     if params.get("grade") in GRADE_LABELS:
         shown["grade"] = GRADE_LABELS[params["grade"]]
+    if "first_index" in params:
+        shown["first"] = params["first_index"] + 1
+    shown["record"] = _record_label(index, params.get("record_id"))
+    shown["where"] = str(WHERE) % {"record": shown["record"]} if shown["record"] else ""
     if "record_id" not in shown:
         shown["record_id"] = ""
     return {key: str(value) for key, value in shown.items()}
+
+
+def _record_number(field) -> int | None:
+    """Return N+1 for a field path "records.N" (a whole record), else None."""
+    prefix = "records."
+    if isinstance(field, str) and field.startswith(prefix) and field[len(prefix) :].isdigit():
+        return int(field[len(prefix) :]) + 1
+    return None
+
+
+def _record_label(index: int | None, record_id) -> str:
+    """Return "第 N 条记录（id X）" for a record of a payload, "记录（id X）" for a stored one."""
+    if index is not None and record_id is not None:
+        return str(RECORD_LABELS["index_and_id"]) % {"number": index + 1, "id": record_id}
+    if index is not None:
+        return str(RECORD_LABELS["index"]) % {"number": index + 1}
+    if record_id is not None:
+        return str(RECORD_LABELS["id"]) % {"id": record_id}
+    return ""
 
 
 class RecordsNotFound(CreditError):
@@ -109,6 +161,16 @@ class RecordsLocked(CreditError):
 
     code = "records_locked"
     message = _("有 %(count)d 条记录已认定学分，不能再修改考核等次。")
+
+
+class GradesFrozen(CreditError):
+    """A declared record waits for the county: its grade and hours change only after a return."""
+
+    code = "grades_frozen"
+    message = _(
+        "有 %(count)d 条记录已申报待审核（%(records)s），考核等次和学时已冻结，不能修改；"
+        "如需更正，请县级教育局先退回。"
+    )
 
 
 class RecordsNotEditable(CreditError):

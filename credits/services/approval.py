@@ -16,6 +16,7 @@ from simple_history.utils import bulk_update_with_history
 
 from projects.choices import RecordRole, RecordStatus
 from projects.models import TrainingRecord
+from projects.plausibility import check_records
 
 from .. import rules
 from ..errors import CreditRuleError, ReasonRequired, RecordsNotApprovable, RecordsNotFound
@@ -50,7 +51,9 @@ def approve_records(*, by, record_ids: Sequence[int]) -> ApprovalResult:
     """Approve declared records in `by`'s jurisdiction and post their credits to the ledger.
 
     Each entry is frozen with the policy version that computed it: a later policy version
-    never changes credits already recognised.
+    never changes credits already recognised. Plausibility is checked again
+    (`projects.plausibility`), so no record with impossible hours, dates or school reaches the
+    ledger whatever door it came through.
     """
     records = _locked_records(by=by, action="approve", record_ids=record_ids)
     not_ready = [
@@ -62,6 +65,7 @@ def approve_records(*, by, record_ids: Sequence[int]) -> ApprovalResult:
     ]
     if not_ready:
         raise RecordsNotApprovable(count=len(not_ready))
+    check_records(records, today=timezone.localdate())
     now = timezone.now()
     entries = post_ledger_entries(records=records, by=by, at=now)
     for record in records:

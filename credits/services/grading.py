@@ -12,9 +12,10 @@ from simple_history.utils import bulk_update_with_history
 
 from projects.choices import RecordRole, RecordStatus
 from projects.models import TrainingProject, TrainingRecord
+from projects.plausibility import check_record
 
 from .. import rules
-from ..errors import CreditRuleError, RecordsLocked, RecordsNotFound
+from ..errors import CreditRuleError, GradesFrozen, RecordsLocked, RecordsNotFound
 from ..selectors import policy_for_county, policy_spec
 
 
@@ -33,13 +34,15 @@ def enter_results(*, project: TrainingProject, results: Mapping[int, TraineeResu
 
     004 五(三) 学时由发文单位确定（培训中请假的需扣除），考核等次由承训院校确定; 004 五(二)2
     良好以上不超过30%，优秀不超过15%. The quota is checked over every trainee of the project
-    after the change; nothing is written when a quota or a record constraint would break.
+    after the change; nothing is written when a quota, a record constraint or plausibility
+    (`projects.plausibility`: leave ≤ hours ≤ the project's hours, …) would break. A declared
+    record is frozen until the county returns it (退回); an approved one for good.
     Returns the number of records changed.
     """
     records = list(
         TrainingRecord.objects.restrict(by, "grade")
         .filter(project=project, pk__in=list(results))
-        .select_related("teacher__school__county")
+        .select_related("project", "teacher__school__county")
         .select_for_update(of=("self",))
         .order_by("pk")
     )
@@ -48,7 +51,12 @@ def enter_results(*, project: TrainingProject, results: Mapping[int, TraineeResu
     locked = [r for r in records if r.status == RecordStatus.APPROVED]
     if locked:
         raise RecordsLocked(count=len(locked))
+    frozen = [r for r in records if r.status == RecordStatus.DECLARED]
+    if frozen:
+        names = "、".join(r.teacher.name for r in frozen[:5]) + ("…" if len(frozen) > 5 else "")
+        raise GradesFrozen(count=len(frozen), records=names)
     now = timezone.now()
+    today = timezone.localdate()
     for record in records:
         result = results[record.pk]
         record.grade = result.grade
@@ -57,6 +65,7 @@ def enter_results(*, project: TrainingProject, results: Mapping[int, TraineeResu
         if result.leave_hours is not None:
             record.leave_hours = result.leave_hours
         record.updated_at = now
+        check_record(record, today=today)
         record.full_clean(validate_unique=False)
     check_project_quota(project=project, changed=records)
     bulk_update_with_history(

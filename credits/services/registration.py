@@ -12,6 +12,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from projects.choices import RecordRole, RecordStatus
 from projects.models import TrainingProject, TrainingRecord
+from projects.plausibility import check_record, check_records
 from trainees.models import Teacher
 
 from ..errors import RecordsNotDeclarable, RecordsNotEditable, RecordsNotFound
@@ -35,7 +36,9 @@ def register_training_record(
     """Register one teacher's attendance at an approved project, as a draft of the school.
 
     The teacher must be one `by` may change and the project one `by` can see and the bureau
-    approved (004 六(二) 未经审核的不予登记学分). The grade quota of the project holds.
+    approved (004 六(二) 未经审核的不予登记学分). The record must be plausible
+    (`projects.plausibility`: hours, leave, dates, a school-based project's own school) and the
+    grade quota of the project holds.
     """
     teacher = (
         Teacher.objects.restrict(by, "change").select_related("school__county").get(pk=teacher.pk)
@@ -50,6 +53,7 @@ def register_training_record(
         role=role,
         completed_on=completed_on or project.ends_on,
     )
+    check_record(record, today=timezone.localdate())
     record.full_clean()
     record.save()
     if grade:
@@ -71,6 +75,7 @@ def update_training_record(*, by, record: TrainingRecord, **values) -> TrainingR
     for field, value in values.items():
         setattr(record, field, value)
     record.status = RecordStatus.DRAFT
+    check_record(record, today=timezone.localdate())
     record.full_clean()
     record.save()
     if record.grade:
@@ -82,14 +87,16 @@ def update_training_record(*, by, record: TrainingRecord, **values) -> TrainingR
 def declare_records(*, by, record_ids: Sequence[int]) -> int:
     """Declare draft or rejected records to the county for approval (学分登记申报).
 
-    A record needs its grade (a lead instructor needs none). All the records are declared,
-    or none: the error says how many cannot be.
+    A record needs its grade (a lead instructor needs none) and must be plausible
+    (`projects.plausibility`). All the records are declared, or none: the error says how many
+    cannot be.
     """
     wanted = set(record_ids)
     records = list(
         TrainingRecord.objects.restrict(by, "declare")
         .filter(pk__in=wanted)
-        .select_for_update()
+        .select_related("project", "teacher")
+        .select_for_update(of=("self",))
         .order_by("pk")
     )
     if len(records) != len(wanted):
@@ -101,6 +108,7 @@ def declare_records(*, by, record_ids: Sequence[int]) -> int:
     ]
     if not_ready:
         raise RecordsNotDeclarable(count=len(not_ready))
+    check_records(records, today=timezone.localdate())
     now = timezone.now()
     for record in records:
         record.status = RecordStatus.DECLARED
@@ -121,7 +129,9 @@ def enrol_teachers(*, by, project: TrainingProject, teacher_ids: Sequence[int]) 
     """Enrol teachers in an approved school-based course: one draft record each (组班报名).
 
     002 三(三)10 先课程申报，再组班报名和学分申报. Teachers already enrolled are skipped.
-    Hours default to the course's hours; the school enters grades before declaring.
+    Hours default to the course's hours; the school enters grades before declaring. A school's
+    course takes only its own teachers (`projects.plausibility`); the course may not have
+    ended yet, so its end date is not checked against today.
     """
     project = TrainingProject.objects.restrict(by, "view").approved().get(pk=project.pk)
     teachers = list(Teacher.objects.restrict(by, "change").filter(pk__in=set(teacher_ids)))
@@ -140,6 +150,7 @@ def enrol_teachers(*, by, project: TrainingProject, teacher_ids: Sequence[int]) 
         for teacher in teachers
         if teacher.pk not in enrolled
     ]
+    check_records(records, today=None)
     for record in records:
         record.full_clean(validate_unique=False)
     bulk_create_with_history(records, TrainingRecord, default_user=by)

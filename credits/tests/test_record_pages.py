@@ -57,7 +57,7 @@ def test_leave_above_hours_is_shown_in_chinese_and_nothing_is_saved(client, worl
             "role": "trainee",
         },
     )
-    assert "请假学时不能超过参训学时" in response.content.decode()
+    assert "张二 · 自治区项目：请假学时（9）不能超过参训学时（8）。" in response.content.decode()
     assert not TrainingRecord.objects.filter(teacher=world.T2, project=world.projR).exists()
 
 
@@ -243,7 +243,7 @@ def test_institution_input_errors_are_explained_and_nothing_is_saved(client, wor
             f"grade-{world.rec1.pk}": "pass",
         },
     ).content.decode()
-    assert "请假学时不能超过参训学时" in too_much_leave
+    assert "张一 · 甲一县项目：请假学时（9）不能超过参训学时（8）。" in too_much_leave
     world.rec1.refresh_from_db()
     assert world.rec1.hours == Decimal(40)
 
