@@ -81,7 +81,11 @@ def record_list(request):
 def record_new(request):
     """Register one training record for a teacher of the school."""
     teachers = Teacher.objects.restrict(request.user, "change").active().order_by("name")
-    projects = TrainingProject.objects.restrict(request.user, "view").approved()
+    projects = (
+        TrainingProject.objects.restrict(request.user, "view")
+        .approved()
+        .open_to(teachers.values("school"))
+    )
     form = TrainingRecordForm(request.POST or None, teachers=teachers, projects=projects)
     if request.method == "POST" and form.is_valid():
         try:

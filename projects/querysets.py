@@ -1,8 +1,10 @@
 """Querysets of the projects app: jurisdiction scopes and reusable filters."""
 
+from django.db.models import Q
+
 from institutions.jurisdiction import JurisdictionQuerySet, Scope
 
-from .choices import RecordStatus, ReviewStatus
+from .choices import RecordStatus, ReviewStatus, Tier
 
 
 class TrainingProjectQuerySet(JurisdictionQuerySet):
@@ -13,6 +15,14 @@ class TrainingProjectQuerySet(JurisdictionQuerySet):
     def approved(self):
         """Return projects the bureau approved; only these earn credits (004 六(二))."""
         return self.filter(review_status=ReviewStatus.APPROVED)
+
+    def open_to(self, schools):
+        """Return the projects teachers of `schools` may attend (a queryset of school ids).
+
+        A school-tier project is only for its own school's teachers (004 三(三) 校本研修由学校
+        组织); `projects.plausibility` refuses the others whatever a form sends.
+        """
+        return self.filter(~Q(tier=Tier.SCHOOL) | Q(school__in=schools))
 
 
 class TrainingRecordQuerySet(JurisdictionQuerySet):
