@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .importing import MAX_UPLOAD_BYTES, FileTooLarge
+from .import_files import MAX_UPLOAD_BYTES, FileTooLarge
 
 
 class UploadForm(forms.Form):

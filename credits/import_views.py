@@ -21,11 +21,10 @@ from config.permissions import requires
 from projects.models import TrainingRecord
 
 from .errors import CreditError
+from .import_files import MAX_ROWS, ImportFileError
 from .import_forms import ConfirmForm, UploadForm
 from .import_tasks import commit_import, validate_import
 from .importing import (
-    MAX_ROWS,
-    ImportFileError,
     UploadNotFound,
     UploadNotReady,
     build_report,

@@ -22,7 +22,6 @@ row error that reveals nothing about the rows outside.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 import json
@@ -32,7 +31,6 @@ import secrets
 import shutil
 import time
 import unicodedata
-import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -45,7 +43,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -61,21 +59,37 @@ from trainees.national_id import normalize_id_number, validate_id_number
 
 from . import rules
 from .errors import CreditError, CreditRuleError, PolicyNotFound
+from .import_files import (
+    COLUMN_BY_KEY,
+    COLUMNS,
+    EXCEL_EXTENSIONS,
+    HEADERS,
+    MAX_UPLOAD_BYTES,
+    NO_FORMULA_RESULT,
+    TEXT_EXTENSIONS,
+    FileTooLarge,
+    NoDataRows,
+    NotATable,
+    OldExcelFormat,
+    Table,
+    data_rows,
+    hidden_rows_note,
+    looks_like_text,
+    markup_kind,
+    not_excel,
+    open_csv,
+    shown_value,
+)
+from .import_xlsx import open_xlsx
 from .selectors import policy_spec, published_policies
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # 10 MB: about 200,000 rows of a plain sheet
-MAX_ROWS = 50_000  # data rows in one file; larger files are split by the school
 INLINE_ROW_LIMIT = 2_000  # more rows than this are checked and written by a Celery task
 UPLOAD_TTL = datetime.timedelta(days=2)  # uploads hold ID numbers: kept no longer than needed
-HEADER_SEARCH_ROWS = 10  # a title row or two above the header is allowed
-BLANK_RUN_ENDS_TABLE = 10_000  # formatted but empty rows after the data end the table
 LOOKUP_CHUNK = 10_000  # values per `__in` lookup (SQLite allows 32,766 parameters)
 WRITE_CHUNK = 1_000  # rows per bulk write; progress is reported after each
 PROGRESS_EVERY = 1_000  # rows between two progress reports while reading
 MAX_HOURS = Decimal("99999.9")  # TrainingRecord.hours: max_digits=6, decimal_places=1
 UPLOAD_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-EXCEL_EXTENSIONS = (".xlsx", ".xlsm")
-TEXT_EXTENSIONS = (".csv", ".txt")
 
 # The template's example row; left in a file it is named as such instead of "unknown teacher".
 EXAMPLE_ID_NUMBER = "650102198506150010"
@@ -83,29 +97,6 @@ EXAMPLE_NAME = "张三"
 EXAMPLE_PROJECT_CODE = "XJ2025RE0004"
 
 
-@dataclass(frozen=True)
-class Column:
-    """One column of the import sheet: its key, Chinese header, and the headers also accepted."""
-
-    key: str
-    header: str
-    is_required: bool
-    aliases: tuple[str, ...] = ()
-    width: int = 12
-
-
-COLUMNS = (
-    Column("id_number", "身份证号码", True, ("身份证号", "身份证", "公民身份号码"), 22),
-    Column("name", "姓名", True, ("教师姓名",), 12),
-    Column("project_code", "项目编号", True, ("项目代码",), 16),
-    Column("hours", "参训学时", True, ("学时",), 10),
-    Column("leave_hours", "请假学时", False, (), 10),
-    Column("grade", "考核等次", False, ("考核结果", "等次"), 10),
-    Column("role", "参训身份", False, ("身份",), 12),
-    Column("completed_on", "完成日期", False, ("结业日期",), 14),
-)
-COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
-HEADERS = [c.header for c in COLUMNS]
 # The sheet's words → stored values, in the order the drop-downs list them. The sheet is Chinese
 # whatever the page's language, so these are not translated (a test ties them to the labels).
 GRADE_WORDS = {
@@ -127,101 +118,6 @@ RECORD_FIELDS = ("hours", "leave_hours", "grade", "role", "completed_on")
 
 
 # -- errors -------------------------------------------------------------------------------------
-class ImportFileError(CreditError):
-    """The uploaded file cannot be read as a sheet of training records; nothing was written."""
-
-    code = "import_file_error"
-
-
-class FileTooLarge(ImportFileError):
-    """The file is above the upload limit; it was not opened."""
-
-    code = "import_file_too_large"
-    message = _(
-        "文件大小为 %(size)s MB，超过了 %(limit)s MB 的上限，未读取。请把表格拆分为几个文件分批导入。"
-    )
-
-
-class NotATable(ImportFileError):
-    """The file is neither an .xlsx workbook nor a CSV text file."""
-
-    code = "import_not_a_table"
-    message = _(
-        "“%(name)s”不是 Excel 表格（.xlsx）或 CSV 文件，无法读取。"
-        "请点击“下载模板”，在模板中填写后上传。"
-    )
-
-
-class OldExcelFormat(ImportFileError):
-    """An .xls (Excel 97-2003) file, or an .xlsx protected by a password (same container)."""
-
-    code = "import_old_excel"
-    message = _(
-        "“%(name)s”是旧版 Excel（.xls）文件或设置了打开密码的文件，无法读取。"
-        "请用 Excel 或 WPS 打开，选择“另存为”→“Excel 工作簿（*.xlsx）”，不要设置密码，再上传。"
-    )
-
-
-class UnknownEncoding(ImportFileError):
-    """A CSV file in an encoding other than UTF-8 or GBK/GB18030."""
-
-    code = "import_unknown_encoding"
-    message = _(
-        "无法识别 CSV 文件“%(name)s”的文字编码。请在 WPS 或 Excel 中另存为 .xlsx 后再上传。"
-    )
-
-
-class EmptySheet(ImportFileError):
-    """The sheet has no header and no rows."""
-
-    code = "import_empty_sheet"
-    message = _(
-        "工作表“%(sheet)s”是空的。请在第一个工作表的第 1 行填写表头，从第 2 行起每行填写一条培训记录。"
-    )
-
-
-class NoDataRows(ImportFileError):
-    """The sheet has a header but no data rows."""
-
-    code = "import_no_rows"
-    message = _("表格只有表头，没有数据。请从第 %(row)d 行起每行填写一条培训记录。")
-
-
-class MissingColumns(ImportFileError):
-    """Required headers are missing."""
-
-    code = "import_missing_columns"
-    message = _(
-        "第 %(row)d 行的表头缺少这些列：%(missing)s。请使用“下载模板”得到的表格，表头文字保持不变。"
-    )
-
-
-class DuplicateColumns(ImportFileError):
-    """A header appears twice, so it is unclear which column to read."""
-
-    code = "import_duplicate_columns"
-    message = _("表头中“%(header)s”出现了不止一次（%(letters)s 列），请删除多余的列后再上传。")
-
-
-class MergedCells(ImportFileError):
-    """Merged cells in the data area: rows cannot be read one by one."""
-
-    code = "import_merged_cells"
-    message = _(
-        "表格中有合并单元格：%(ranges)s。合并后只有第一个单元格有内容，无法逐行读取。"
-        "请选中这些单元格，点击“取消合并”，在每一行填写完整后再上传。"
-    )
-
-
-class TooManyRows(ImportFileError):
-    """More data rows than one import takes."""
-
-    code = "import_too_many_rows"
-    message = _(
-        "表格有 %(rows)d 行以上数据，超过一次导入的上限 %(limit)d 行。请拆分为几个文件分批导入。"
-    )
-
-
 class UploadNotFound(CreditError):
     """No upload with this id belongs to the user (expired, removed or someone else's)."""
 
@@ -536,301 +432,25 @@ def _set_status(upload: ImportUpload, **values) -> None:
 
 
 # -- reading the file ---------------------------------------------------------------------------
-class _NoFormulaResult:
-    """A formula cell saved without its computed value (written by a program, never opened)."""
-
-    def __repr__(self) -> str:
-        return "<formula without result>"
-
-
-NO_FORMULA_RESULT = _NoFormulaResult()
-
-
-@dataclass
-class Table:
-    """The readable rows of an uploaded sheet and where each column is."""
-
-    positions: dict[str, int]  # column key → 0-based index in a row
-    letters: dict[str, str]
-    header_row: int
-    ignored: list[str]
-    rows: Iterable[tuple[int, tuple]]  # (row number as the user sees it, cell values)
-    estimate: int  # data rows, from the sheet's declared size (may be rough)
-    epoch: datetime.datetime = CALENDAR_WINDOWS_1900
-    close: Callable[[], None] = lambda: None
-
-
 def open_table(path: Path, filename: str) -> Table:
     """Open an uploaded .xlsx or .csv file; raise ImportFileError (in Chinese) when it cannot be.
 
     The kind of file is told by its first bytes, not by its name: a PNG renamed .xlsx is not a
-    workbook, and a CSV saved by WPS may carry any name.
+    workbook, a web page saved as .xlsx is named as one, and a CSV saved by WPS may carry any
+    name. Both readers stay within the limits of `credits.import_files`.
     """
     with open(path, "rb") as source:
-        head = source.read(8)
+        head = source.read(4096)
     lower = filename.lower()
     if head.startswith(b"PK\x03\x04"):
-        return _open_xlsx(path, filename)
+        return open_xlsx(path, filename)
     if head.startswith(b"\xd0\xcf\x11\xe0") or lower.endswith(".xls"):
-        raise OldExcelFormat(name=filename)  # OLE2: .xls, or an .xlsx with a password
-    if lower.endswith(TEXT_EXTENSIONS + EXCEL_EXTENSIONS) and _looks_like_text(path):
-        return _open_csv(path, filename)  # a CSV, even one renamed .xlsx
-    raise NotATable(name=filename)
-
-
-def _looks_like_text(path: Path) -> bool:
-    """Return whether the file starts like text in an encoding the CSV reader understands."""
-    with open(path, "rb") as source:
-        sample = source.read(4096)
-    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return True  # UTF-16 ("Unicode 文本" from Excel)
-    for encoding in ("utf-8", "gb18030"):
-        for cut in range(4):  # the sample may end inside a multi-byte character
-            try:
-                text = sample[: len(sample) - cut].decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            return bool(text) and not any(
-                unicodedata.category(c) == "Cc" and c not in "\t\r\n" for c in text
-            )
-    return False
-
-
-def _normalize_header(value) -> str:
-    text = unicodedata.normalize("NFKC", str(value or ""))
-    text = re.sub(r"\s+", "", text).strip("*")
-    return re.sub(r"[(][^()]*[)]$", "", text)  # "参训学时(必填)" → "参训学时"
-
-
-HEADER_WORDS = {
-    _normalize_header(word): column.key
-    for column in COLUMNS
-    for word in (column.header, *column.aliases)
-}
-
-
-def _match_headers(cells: tuple, row_number: int) -> tuple[dict[str, int], list[str]]:
-    positions: dict[str, int] = {}
-    ignored = []
-    for index, cell in enumerate(cells):
-        word = _normalize_header(cell)
-        if not word:
-            continue
-        key = HEADER_WORDS.get(word)
-        if key is None:
-            ignored.append(str(cell).strip())
-        elif key in positions:
-            letters = f"{get_column_letter(positions[key] + 1)}、{get_column_letter(index + 1)}"
-            raise DuplicateColumns(header=COLUMN_BY_KEY[key].header, letters=letters)
-        else:
-            positions[key] = index
-    missing = [c.header for c in COLUMNS if c.is_required and c.key not in positions]
-    if missing:
-        raise MissingColumns(row=row_number, missing="、".join(missing))
-    return positions, ignored
-
-
-def _find_header(rows: Iterator[tuple[int, tuple]], sheet: str):
-    """Return (row number, column positions, ignored headers) of the first header row.
-
-    The row iterator is left just after the header. Without a recognisable header the first
-    non-blank row is taken as one, so the error names the missing columns.
-    """
-    first_row = None
-    for _position in range(HEADER_SEARCH_ROWS):
-        try:
-            number, cells = next(rows)
-        except StopIteration:
-            break
-        if _is_blank(cells):
-            continue
-        if first_row is None:
-            first_row = (number, cells)
-        words = {HEADER_WORDS.get(_normalize_header(c)) for c in cells}
-        if "id_number" in words or "project_code" in words:
-            positions, ignored = _match_headers(cells, number)
-            return number, positions, ignored
-    if first_row is None:
-        raise EmptySheet(sheet=sheet)
-    _match_headers(first_row[1], first_row[0])  # raises MissingColumns naming what is absent
-    raise EmptySheet(sheet=sheet)  # pragma: no cover - _match_headers always raises here
-
-
-def _is_blank(cells: tuple) -> bool:
-    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
-
-
-MERGE_RE = re.compile(rb'<(?:[\w.-]+:)?mergeCell\s[^>]*?ref="([A-Za-z]+\d+(?::[A-Za-z]+\d+)?)"')
-FORMULA_RE = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
-CELL_RE = re.compile(r"([A-Za-z]+)(\d+)")
-
-
-def _scan_sheet_xml(archive: zipfile.ZipFile, member: str) -> tuple[list[str], bool]:
-    """Return the sheet's merged ranges and whether it holds formulas, reading it in chunks."""
-    merges: list[str] = []
-    has_formula = False
-    tail = b""
-    with archive.open(member) as source:
-        while chunk := source.read(1 << 20):
-            window = tail + chunk
-            has_formula = has_formula or bool(FORMULA_RE.search(window))
-            for match in MERGE_RE.finditer(window):
-                ref = match.group(1).decode()
-                if ref not in merges:
-                    merges.append(ref)
-            tail = window[-512:]
-    return merges, has_formula
-
-
-def _row_span(ref: str) -> tuple[int, int]:
-    rows = [int(m.group(2)) for m in CELL_RE.finditer(ref)]
-    return min(rows), max(rows)
-
-
-def _load_workbook(path: Path, *, data_only: bool):
-    """Open a workbook read-only from a file handle (the stored name has no extension)."""
-    handle = open(path, "rb")  # noqa: SIM115 closed with the workbook, after the rows are read
-    try:
-        workbook = load_workbook(handle, read_only=True, data_only=data_only)
-    except BaseException:
-        handle.close()
-        raise
-
-    def close():
-        workbook.close()
-        handle.close()
-
-    return workbook, close
-
-
-def _open_xlsx(path: Path, filename: str) -> Table:
-    try:
-        workbook, close = _load_workbook(path, data_only=True)
-    except Exception:  # openpyxl raises many kinds on a zip that is not a workbook
-        raise NotATable(name=filename) from None
-    try:
-        sheet = _data_sheet(workbook)
-        estimate = max((sheet.max_row or 1) - 1, 0)
-        sheet.reset_dimensions()  # a wrong declared size would cut rows off; read what is there
-        rows = _numbered(sheet.iter_rows(values_only=True))
-        header_row, positions, ignored = _find_header(rows, sheet.title)
-        member = getattr(sheet, "_worksheet_path", None)
-        merges, has_formula = ([], False)
-        if member:
-            merges, has_formula = _scan_sheet_xml(workbook._archive, member)
-        blocking = [ref for ref in merges if _row_span(ref)[1] >= header_row]
-        if blocking:
-            shown = "、".join(blocking[:5])
-            if len(blocking) > 5:
-                shown += _t("等 %(n)d 处") % {"n": len(blocking)}
-            raise MergedCells(ranges=shown)
-        if has_formula:
-            rows = _with_formula_markers(rows, path, sheet.title, header_row)
-    except ImportFileError:
-        close()
-        raise
-    except Exception:  # a damaged sheet part
-        close()
-        raise NotATable(name=filename) from None
-    return Table(
-        positions=positions,
-        letters={k: get_column_letter(i + 1) for k, i in positions.items()},
-        header_row=header_row,
-        ignored=ignored,
-        rows=rows,
-        estimate=max(estimate - (header_row - 1), 0),
-        epoch=workbook.epoch,
-        close=close,
-    )
-
-
-def _data_sheet(workbook):
-    """Return the first sheet with a recognisable header in its first rows, else the first."""
-    sheets = workbook.worksheets
-    if not sheets:
-        raise NotATable(name="")
-    for sheet in sheets:
-        for cells in sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True):
-            words = {HEADER_WORDS.get(_normalize_header(c)) for c in cells}
-            if "id_number" in words or "project_code" in words:
-                return sheet
-    return sheets[0]
-
-
-def _numbered(rows: Iterable[tuple]) -> Iterator[tuple[int, tuple]]:
-    return ((number, cells) for number, cells in enumerate(rows, start=1))
-
-
-def _with_formula_markers(rows, path: Path, title: str, header_row: int):
-    """Mark formula cells saved without a computed value (data_only gives None for them)."""
-    formulas, close = _load_workbook(path, data_only=False)
-    sheet = formulas[title]
-    sheet.reset_dimensions()
-    formula_rows = sheet.iter_rows(min_row=header_row + 1, values_only=True)
-    try:
-        for (number, cells), formula_cells in zip(rows, formula_rows, strict=False):
-            if any(isinstance(c, str) and c.startswith("=") for c in formula_cells):
-                cells = tuple(
-                    NO_FORMULA_RESULT
-                    if value is None and isinstance(f, str) and f.startswith("=")
-                    else value
-                    for value, f in zip(
-                        cells + (None,) * (len(formula_cells) - len(cells)),
-                        formula_cells,
-                        strict=False,
-                    )
-                )
-            yield number, cells
-    finally:
-        close()
-
-
-def _open_csv(path: Path, filename: str) -> Table:
-    data = path.read_bytes()
-    text = None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encodings = ["utf-16"]
-    elif data.startswith(b"\xef\xbb\xbf"):
-        encodings = ["utf-8-sig"]
-    else:
-        encodings = ["utf-8", "gb18030"]  # WPS and Excel on Chinese Windows save GBK
-    for encoding in encodings:
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    if text is None or "\x00" in text:
-        raise UnknownEncoding(name=filename)
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(",\t;", key=first_line.count)
-    rows = _numbered(tuple(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter))
-    header_row, positions, ignored = _find_header(rows, filename)
-    return Table(
-        positions=positions,
-        letters={k: get_column_letter(i + 1) for k, i in positions.items()},
-        header_row=header_row,
-        ignored=ignored,
-        rows=rows,
-        estimate=max(text.count("\n") - header_row + 1, 0),
-    )
-
-
-def _data_rows(table: Table) -> Iterator[tuple[int, tuple]]:
-    """Yield the non-blank data rows; a long run of blank rows ends the table."""
-    blank_run = 0
-    count = 0
-    for number, cells in table.rows:
-        if _is_blank(cells):
-            blank_run += 1
-            if blank_run >= BLANK_RUN_ENDS_TABLE:
-                return
-            continue
-        blank_run = 0
-        count += 1
-        if count > MAX_ROWS:
-            raise TooManyRows(rows=MAX_ROWS, limit=MAX_ROWS)
-        yield number, cells
+        raise OldExcelFormat(name=shown_value(filename))  # OLE2: .xls, or a password
+    if (kind := markup_kind(head)) is not None:
+        raise not_excel(filename, kind)
+    if lower.endswith(TEXT_EXTENSIONS + EXCEL_EXTENSIONS) and looks_like_text(path):
+        return open_csv(path, filename)  # a CSV, even one renamed .xlsx
+    raise NotATable(name=shown_value(filename))
 
 
 def inspect_upload(*, upload: ImportUpload) -> Table:
@@ -1041,15 +661,21 @@ PARSERS: dict[str, Callable[[ParsedRow, Any, Table], None]] = {
 
 
 def read_rows(table: Table, *, progress: Callable[[int], None] | None = None) -> list[ParsedRow]:
-    """Parse every data row of an open table; raise NoDataRows when there is none."""
+    """Parse every data row of an open table; raise NoDataRows when there is none.
+
+    The table's notes gain a warning when data rows are hidden in Excel.
+    """
     rows = []
     try:
-        for number, cells in _data_rows(table):
+        for number, cells in data_rows(table):
             rows.append(parse_row(number, cells, table))
             if progress is not None and len(rows) % PROGRESS_EVERY == 0:
                 progress(len(rows))
+        table.finish()  # the rest of the sheet: merged cells, hidden rows
     finally:
         table.close()
+    if (note := hidden_rows_note(table)) is not None:
+        table.notes.append(note)
     if not rows:
         raise NoDataRows(row=table.header_row + 1)
     return rows

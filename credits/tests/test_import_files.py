@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from credits import importing
-from credits.importing import (
+from credits import import_files
+from credits.import_files import (
     DuplicateColumns,
     EmptySheet,
     FileTooLarge,
@@ -18,11 +18,8 @@ from credits.importing import (
     NotATable,
     OldExcelFormat,
     TooManyRows,
-    open_table,
-    parse_date,
-    read_rows,
-    store_upload,
 )
+from credits.importing import open_table, parse_date, read_rows, store_upload
 from institutions.choices import Role
 from projects.models import TrainingRecord
 
@@ -327,7 +324,7 @@ def test_a_header_twice_is_refused_naming_the_columns(admin, world):
 
 def test_more_rows_than_the_limit_are_refused(admin, world, monkeypatch):
     """Above MAX_ROWS data rows the file is refused with the limit, nothing is checked."""
-    monkeypatch.setattr(importing, "MAX_ROWS", 3)
+    monkeypatch.setattr(import_files, "MAX_ROWS", 3)
     rows = [record_row(world.T2, world.projR)] * 4
     with pytest.raises(TooManyRows, match="上限 3 行"):
         check(xlsx(rows), admin)
