@@ -54,6 +54,7 @@ from config.history import write_bulk_history
 from institutions.jurisdiction import permission_for
 from projects.choices import Grade, RecordRole, RecordStatus
 from projects.models import TrainingProject, TrainingRecord
+from projects.plausibility import record_problems
 from trainees.models import Teacher
 from trainees.national_id import normalize_id_number, validate_id_number
 
@@ -192,13 +193,25 @@ ROW_MESSAGES = {
     "bad_grade": _("考核等次只能填写 合格、良好、优秀、不合格 或留空，填写的是“%(value)s”。"),
     "bad_role": _("参训身份只能填写 学员 或 主讲教师（留空按学员），填写的是“%(value)s”。"),
     "bad_date": _("完成日期“%(value)s”无法识别，请填写日期，如 2025-03-01。"),
-    "before_start": _("完成日期 %(value)s 早于项目开始日期 %(starts)s，请核对。"),
     "duplicate": _("与第 %(first)d 行重复：同一位教师的同一个项目只能填写一行。"),
     "approved_changed": _(
         "该教师在此项目的记录已认定学分，不能再修改（%(changes)s）。如需更正，请联系教育局。"
     ),
+    "declared_changed": _(
+        "该教师在此项目的记录已申报待审核，考核等次和学时已冻结，不能修改（%(changes)s）。"
+        "如需更正，请县级教育局先退回。"
+    ),
     "quota": _("项目“%(project)s”：%(reason)s（已计入系统中已有的记录和本文件）"),
 }
+
+
+# A stored record in these states keeps its values; a row changing them is an error.
+FROZEN_MESSAGES = {
+    RecordStatus.APPROVED: "approved_changed",
+    RecordStatus.DECLARED: "declared_changed",
+}
+# projects.plausibility's field → the column a row error is reported under
+PLAUSIBILITY_COLUMNS = {"project": "project_code"}
 
 
 def _row_message(code: str, **params) -> str:
@@ -708,7 +721,10 @@ def _require_import_permission(by) -> None:
 def plan_rows(rows: list[ParsedRow], by, *, lock: bool = False) -> RowPlan:
     """Check rows against the database in a fixed number of queries; add row errors in place.
 
-    Returns the records to create and to update, and each row's outcome.
+    Each row's values after the import must be plausible (`projects.plausibility`: leave ≤
+    hours ≤ the project's hours, completed within the project's dates and not after today, a
+    school-based project only for its own school's teachers). Returns the records to create and
+    to update, and each row's outcome.
     """
     _mark_duplicates(rows)
     teachers = _teachers_by_id_number(rows, by)
@@ -722,6 +738,7 @@ def plan_rows(rows: list[ParsedRow], by, *, lock: bool = False) -> RowPlan:
             keys[parsed.row] = (teacher[0], project.pk)
     existing = _existing_records(keys.values(), by, lock=lock)
     now = timezone.now()
+    today = timezone.localdate()
     creates, updates, actions = [], [], []
     targets: dict[int, tuple] = {}  # row → (record or None, grade, role) after the import
     for parsed in rows:
@@ -731,13 +748,7 @@ def plan_rows(rows: list[ParsedRow], by, *, lock: bool = False) -> RowPlan:
             project = projects[parsed.project_code]
             record = existing.get(key)
             values = _target_values(parsed, record, project)
-            if values["completed_on"] < project.starts_on:
-                parsed.add_error(
-                    "completed_on",
-                    _row_message(
-                        "before_start", value=values["completed_on"], starts=project.starts_on
-                    ),
-                )
+            _check_plausible(parsed, values, project, teachers[parsed.id_number], today)
             targets[parsed.row] = (record, values["grade"], values["role"])
             action = _compare(parsed, record, values, key, now, creates, updates)
         actions.append("error" if parsed.errors else action)
@@ -750,6 +761,21 @@ def plan_rows(rows: list[ParsedRow], by, *, lock: bool = False) -> RowPlan:
         keys=keys,
         records={key: record.pk for key, record in existing.items()},
     )
+
+
+def _check_plausible(parsed: ParsedRow, values: dict, project, teacher: tuple, today) -> None:
+    """Add a row error for each value the row's project makes impossible, unless already said."""
+    for problem in record_problems(
+        project=project,
+        hours=values["hours"],
+        leave_hours=values["leave_hours"],
+        completed_on=values["completed_on"],
+        school_id=teacher[4],
+        today=today,
+    ):
+        key = PLAUSIBILITY_COLUMNS.get(problem.field, problem.field)
+        if not parsed.has_error(key):
+            parsed.add_error(key, str(problem))
 
 
 def _mark_duplicates(rows: list[ParsedRow]) -> None:
@@ -765,16 +791,18 @@ def _mark_duplicates(rows: list[ParsedRow]) -> None:
 
 
 def _teachers_by_id_number(rows: list[ParsedRow], by) -> dict[str, tuple]:
-    """Return (pk, name, county code, county name) of the teachers `by` may change, by ID
-    number: one query."""
+    """Return (pk, name, county code, county name, school id) of the teachers `by` may change,
+    by ID number: one query."""
     numbers = sorted({r.id_number for r in rows if r.id_number and not r.has_error("id_number")})
     found = {}
     scoped = Teacher.objects.restrict(by, "change").order_by()
     for chunk in _chunks(numbers):
-        for pk, number, name, county_code, county_name in scoped.filter(
+        for pk, number, name, county_code, county_name, school_id in scoped.filter(
             id_number__in=chunk
-        ).values_list("pk", "id_number", "name", "school__county__code", "school__county__name"):
-            found[number] = (pk, name, county_code, county_name)
+        ).values_list(
+            "pk", "id_number", "name", "school__county__code", "school__county__name", "school_id"
+        ):
+            found[number] = (pk, name, county_code, county_name, school_id)
     return found
 
 
@@ -859,11 +887,6 @@ def _target_values(parsed: ParsedRow, record, project) -> dict[str, Any]:
         "role": record.role if parsed.role is None else parsed.role,
         "completed_on": parsed.completed_on or record.completed_on,
     }
-    if values["leave_hours"] > values["hours"] and not parsed.has_error("leave_hours"):
-        parsed.add_error(
-            "leave_hours",
-            _row_message("leave_above_hours", leave=values["leave_hours"], hours=values["hours"]),
-        )
     return values
 
 
@@ -876,13 +899,14 @@ def _compare(parsed, record, values, key, now, creates, updates) -> str:
     changed = [name for name in RECORD_FIELDS if getattr(record, name) != values[name]]
     if not changed:
         return "unchanged"
-    if record.status == RecordStatus.APPROVED:
+    if record.status in FROZEN_MESSAGES:
+        # 已申报: frozen until the county returns it (退回), as the school's form keeps it
         shown = "；".join(
             f"{COLUMN_BY_KEY[name].header} {_shown(name, getattr(record, name))}"
             f" → {_shown(name, values[name])}"
             for name in changed
         )
-        parsed.add_error(changed[0], _row_message("approved_changed", changes=shown))
+        parsed.add_error(changed[0], _row_message(FROZEN_MESSAGES[record.status], changes=shown))
         return "error"
     for name in changed:
         setattr(record, name, values[name])

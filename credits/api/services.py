@@ -209,8 +209,10 @@ def push_training_records(
     """Create or update up to 1,000 training records of `client`'s jurisdiction, all or none.
 
     New records are drafts (待申报). An item matching a stored record of the same teacher and
-    project updates it as the Excel import would (a rejected one goes back to draft; an
-    approved one cannot change), or leaves it unchanged. Raises InvalidItems listing every
+    project updates it as the Excel import would (a rejected one goes back to draft; a
+    declared or approved one cannot change), or leaves it unchanged. Items that cannot be true
+    (`projects.plausibility`: hours above the project's, dates outside it or after today,
+    another school's school-based project) are item errors. Raises InvalidItems listing every
     item error when any item is invalid; nothing is written then. History names `by`.
     """
     if client is None:

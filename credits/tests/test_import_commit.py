@@ -13,7 +13,6 @@ from credits.importing import (
 from institutions.choices import Role
 from projects.choices import RecordStatus
 from projects.models import TrainingRecord
-from projects.tests.factories import TrainingRecordFactory
 
 from .test_import_support import (
     check,
@@ -83,30 +82,27 @@ def test_reimporting_the_same_file_changes_nothing(world, admin):
 
 
 def test_changed_rows_update_drafts_and_send_rejected_back_to_draft(world, admin):
-    """A draft is updated in place; a rejected record is corrected back to draft; declared stays."""
+    """A draft is updated in place; a rejected record is corrected back to draft.
+
+    A declared record is frozen (test_implausible_records.py).
+    """
     world.rec4.status = RecordStatus.REJECTED
     world.rec4.reject_reason = "缺签到表"
     world.rec4.save()
-    declared = TrainingRecordFactory(
-        teacher=world.T2, project=world.projR, status=RecordStatus.DECLARED
-    )
     rows = [
         record_row(world.T1, world.proj1, hours=36),  # rec1, draft
         record_row(world.T1, world.projR, leave=4),  # rec4, rejected
-        record_row(world.T2, world.projR, grade="优秀"),  # declared
     ]
     _upload, summary = check_and_commit(xlsx(rows), admin)
-    assert (summary.created, summary.updated, summary.unchanged) == (0, 3, 0)
+    assert (summary.created, summary.updated, summary.unchanged) == (0, 2, 0)
     world.rec1.refresh_from_db()
     world.rec4.refresh_from_db()
-    declared.refresh_from_db()
     assert (world.rec1.hours, world.rec1.status) == (Decimal(36), RecordStatus.DRAFT)
     assert (world.rec4.leave_hours, world.rec4.status, world.rec4.reject_reason) == (
         Decimal(4),
         RecordStatus.DRAFT,
         "",
     )
-    assert (declared.grade, declared.status) == ("excellent", RecordStatus.DECLARED)
     latest = world.rec4.history.latest()
     assert (latest.history_type, latest.history_user, latest.status) == ("~", admin, "draft")
     assert TrainingRecord.objects.filter(teacher=world.T1, project=world.projR).count() == 1

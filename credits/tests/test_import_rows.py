@@ -291,11 +291,20 @@ def test_completed_on_defaults_to_the_project_end(world, admin):
     assert world.projR.ends_on == datetime.date(2025, 3, 5)
 
 
-def test_existing_draft_with_declared_status_counts_as_update(world, admin):
-    """A row differing from a declared record is an update, not a new record."""
+def test_a_row_differing_from_a_declared_record_is_refused_not_added(world, admin):
+    """A row differing from a declared record is neither a new record nor an update: the
+    declared record is frozen until the county returns it."""
     TrainingRecordFactory(teacher=world.T2, project=world.projN, status=RecordStatus.DECLARED)
     _upload, summary = check(xlsx([record_row(world.T2, world.projN, hours=30)]), admin)
-    assert (summary.created, summary.updated, summary.errors) == (0, 1, [])
+    assert (summary.created, summary.updated, summary.error_rows) == (0, 0, 1)
+    assert errors_of(summary) == [
+        (
+            2,
+            "D",
+            "该教师在此项目的记录已申报待审核，考核等次和学时已冻结，不能修改（参训学时 40.0 → 30.0）。"
+            "如需更正，请县级教育局先退回。",
+        )
+    ]
 
 
 def test_sheet_words_are_the_chinese_labels_of_the_choices():
