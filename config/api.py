@@ -16,7 +16,6 @@ from typing import ClassVar
 
 from django.db import DatabaseError
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import exceptions, mixins, pagination, permissions, serializers, viewsets
@@ -27,12 +26,14 @@ from rest_framework.authentication import (
 )
 from rest_framework.filters import OrderingFilter
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import JSONParser
 from rest_framework.relations import ManyRelatedField
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from institutions.api_clients import ApiClient, active_client_for_token, log_api_call
 
+from .api_queries import ApiFilterBackend, document_parameter
 from .api_rates import WINDOW_SECONDS as THROTTLE_WINDOW_SECONDS
 from .api_rates import count_request
 from .permissions import can
@@ -179,6 +180,18 @@ class RememberingContentNegotiation(DefaultContentNegotiation):
         return renderer, media_type
 
 
+# -- parsing -------------------------------------------------------------------------------------
+class ApiJSONParser(JSONParser):
+    """DRF's JSON parser, refusing JSON nested too deep to read (Python's recursion limit) with
+    a 400 like any other unreadable body, instead of an uncaught RecursionError."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError(_("请求体的 JSON 嵌套层数过多，无法读取。")) from None
+
+
 # -- pagination ----------------------------------------------------------------------------------
 PAGE_DESCRIPTIONS = {
     "count": "符合条件的总条数 / number of matching rows",
@@ -259,6 +272,15 @@ class OutputModelSerializer(serializers.ModelSerializer):
     the plan cannot take (nested serializers, to-many relations) make the class use DRF's
     rendering; tests/api/test_fast_rendering.py checks both give the same JSON.
     """
+
+    def include_extra_kwargs(self, kwargs, extra_kwargs):
+        """Keep `allow_blank` on read-only fields, so the schema says a blank value (a record's
+        grade before it is graded) can come back; DRF drops it from read-only fields."""
+        allow_blank = kwargs.get("allow_blank", False)
+        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
+        if allow_blank and kwargs.get("read_only"):
+            kwargs["allow_blank"] = True
+        return kwargs
 
     def get_fields(self):
         template = type(self).__dict__.get("_built_fields")
@@ -343,16 +365,36 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class ApiAutoSchema(AutoSchema):
-    """Document the error answers every operation can give, in the one error shape."""
+    """Document what the API really does: the error answers every operation can give, in the
+    one error shape (413 for those with a body), the query parameters as the API checks them
+    (config/api_queries.py), and the item limits of list bodies."""
 
-    error_codes = ("400", "401", "403", "404", "429")
+    error_codes = ("400", "401", "403", "404", "429", "500", "503")
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        for code in self.error_codes:
+        codes = self.error_codes
+        if self.method in ("POST", "PUT", "PATCH"):
+            codes = (*codes, "413")
+        for code in codes:
             if code not in responses:
                 responses[code] = self._get_response_for_code(ErrorSerializer, code)
         return responses
+
+    def _get_filter_parameters(self):
+        return [document_parameter(p) for p in super()._get_filter_parameters()]
+
+    def _get_pagination_parameters(self):
+        return [document_parameter(p) for p in super()._get_pagination_parameters()]
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, serializers.ListSerializer) and schema.get("type") == "array":
+            if field.min_length is not None:
+                schema["minItems"] = field.min_length
+            if field.max_length is not None:
+                schema["maxItems"] = field.max_length
+        return schema
 
 
 # -- bases ---------------------------------------------------------------------------------------
@@ -362,6 +404,7 @@ class ApiViewMixin:
     authentication_classes = [ApiClientAuthentication, SessionAuthentication]
     permission_classes = [permissions.IsAuthenticated, ReadOnlyClientPermission]
     throttle_classes = [ApiClientThrottle]
+    parser_classes = [ApiJSONParser]
     content_negotiation_class = RememberingContentNegotiation
     schema = ApiAutoSchema()
 
@@ -412,7 +455,8 @@ class RestrictedViewSet(
     """
 
     permission_classes = [*ApiViewMixin.permission_classes, ModelPermission]
-    filter_backends = [DjangoFilterBackend, SyncOrderingFilter]
+    filter_backends = [ApiFilterBackend, SyncOrderingFilter]
+    lookup_value_regex = "[0-9]{1,19}"  # an id: anything else is a 404 before any query
     pagination_class = SyncCursorPagination
     ordering_fields = ["updated_at"]
 

@@ -9,7 +9,8 @@ from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from config.api import ApiView, RestrictedViewSet
+from config.api import ApiView, ErrorSerializer, RestrictedViewSet
+from config.api_queries import INT64_MAX
 from trainees.models import Teacher
 
 from ..filtersets import (
@@ -79,9 +80,14 @@ class TeacherProgressApi(ApiView):
             "`source` 为 `live`。/ The audited cycle and school-year rows; computed live "
             "from the ledger when the audit has not run yet (`source` = `live`)."
         ),
-        responses={200: OutputSerializer, 404: OpenApiResponse(description="不在管辖范围内")},
+        responses={
+            200: OutputSerializer,
+            404: OpenApiResponse(ErrorSerializer, description="不在管辖范围内"),
+        },
     )
     def get(self, request, pk: int):
+        if pk > INT64_MAX:  # no such id; the prepared statement would refuse the number
+            raise Http404
         try:
             body = rendered_progress_of_teacher(
                 user=request.user, teacher_id=pk, on=timezone.localdate(), render=self.render
