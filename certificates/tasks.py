@@ -10,21 +10,29 @@ import datetime
 
 from celery import chord, shared_task
 from celery.utils.log import get_task_logger
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.db.models import F
 from django.utils import timezone
 
 logger = get_task_logger(__name__)
 RETRYABLE = (OperationalError, InterfaceError, ConnectionError)
+# Database and broker errors are retried with a back-off that spans a database restart:
+# 10, 20, 40, 80 s, then every 120 s, 8 tries (about 10 minutes; AUDIT_RETRY_*). No jitter:
+# Celery's is "full" (anywhere from 0 to the back-off), which spent 5 retries in seconds; the
+# workers' concurrency already spreads the counties' retries out.
+RETRY = {
+    "autoretry_for": RETRYABLE,
+    "retry_backoff": settings.AUDIT_RETRY_BACKOFF,
+    "retry_backoff_max": settings.AUDIT_RETRY_BACKOFF_MAX,
+    "retry_jitter": False,
+    "max_retries": settings.AUDIT_RETRY_MAX,
+}
+# Closing a run writes one row: keep trying at the longest back-off, for about a day.
+CLOSE_RETRY = {**RETRY, "max_retries": 24 * 3600 // max(settings.AUDIT_RETRY_BACKOFF_MAX, 1)}
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=RETRYABLE,
-    retry_backoff=True,
-    max_retries=5,
-)
+@shared_task(acks_late=True, reject_on_worker_lost=True, **RETRY)
 def audit_county(county_id: int, as_of: str, run_id: int | None = None, full: bool = False) -> dict:
     """Audit one county (idempotent: safe to run twice, or again after a worker died)."""
     from credits.models import AuditRun
@@ -40,16 +48,32 @@ def audit_county(county_id: int, as_of: str, run_id: int | None = None, full: bo
     return report.as_dict()
 
 
-@shared_task(autoretry_for=RETRYABLE, retry_backoff=True, max_retries=5)
+@shared_task(**CLOSE_RETRY)
 def finish_audit(reports: list[dict], run_id: int) -> dict:
     """Close the run once every county has reported."""
-    from credits.models import AuditRun
+    from credits.services.audit import finish_audit_run
 
-    AuditRun.objects.filter(pk=run_id).update(status="finished", finished_at=timezone.now())
+    finish_audit_run(run_id=run_id)
     return {"run_id": run_id, "counties": len(reports)}
 
 
-@shared_task(autoretry_for=RETRYABLE, retry_backoff=True, max_retries=5)
+@shared_task(**CLOSE_RETRY)
+def fail_audit(run_id: int) -> int:
+    """Mark the run failed: a county gave up after its retries (the chord's error callback)."""
+    from credits.services.audit import fail_audit_run
+
+    return fail_audit_run(run_id=run_id)
+
+
+@shared_task(**RETRY)
+def close_stale_audit_runs() -> int:
+    """Mark runs failed that have been running for longer than AUDIT_RUN_TIMEOUT_MINUTES."""
+    from credits.services.audit import close_stale_audit_runs as close
+
+    return close(older_than=datetime.timedelta(minutes=settings.AUDIT_RUN_TIMEOUT_MINUTES))
+
+
+@shared_task(**RETRY)
 def run_nightly_audit(
     as_of: str | None = None, county_ids: list[int] | None = None, full: bool = False
 ) -> int:
@@ -69,12 +93,16 @@ def run_nightly_audit(
         .values_list("pk", flat=True)
     )
     purge_orphan_marks()
+    close_stale_audit_runs()
     run = AuditRun.objects.create(as_of=day, counties_total=len(counties))
-    chord(audit_county.s(pk, day, run.pk, full) for pk in counties)(finish_audit.s(run.pk))
+    # A county that gives up fails the run; the next run recomputes what it left (the stale
+    # marks of a rolled-back county are still there, and every step is idempotent).
+    closing = finish_audit.s(run.pk).on_error(fail_audit.si(run.pk))
+    chord(audit_county.s(pk, day, run.pk, full) for pk in counties)(closing)
     return run.pk
 
 
-@shared_task(autoretry_for=RETRYABLE, retry_backoff=True, max_retries=5)
+@shared_task(**RETRY)
 def purge_orphan_certificate_pdfs() -> int:
     """Delete PDFs left by certificate issues that rolled back (nightly, by beat)."""
     from .services import purge_orphan_certificate_pdfs as purge

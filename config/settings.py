@@ -233,6 +233,13 @@ PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 AUDIT_AT_RISK_RATIO = os.environ.get("AUDIT_AT_RISK_RATIO", "0.8")
 # Memory PostgreSQL may use per sort/hash while auditing one county (SET LOCAL work_mem).
 AUDIT_WORK_MEM = os.environ.get("AUDIT_WORK_MEM", "64MB")
+# An audit task that meets a database or broker error retries after AUDIT_RETRY_BACKOFF
+# seconds, doubling up to AUDIT_RETRY_BACKOFF_MAX, AUDIT_RETRY_MAX times (about 10 minutes:
+# a database restart). A run still running after AUDIT_RUN_TIMEOUT_MINUTES is marked failed.
+AUDIT_RETRY_BACKOFF = int(os.environ.get("AUDIT_RETRY_BACKOFF", "10"))
+AUDIT_RETRY_BACKOFF_MAX = int(os.environ.get("AUDIT_RETRY_BACKOFF_MAX", "120"))
+AUDIT_RETRY_MAX = int(os.environ.get("AUDIT_RETRY_MAX", "8"))
+AUDIT_RUN_TIMEOUT_MINUTES = int(os.environ.get("AUDIT_RUN_TIMEOUT_MINUTES", "180"))
 # The API's hottest reads run as PostgreSQL prepared statements (config/api_sql.py); turn off
 # behind a pooler in transaction mode, where a session's statements may not be there.
 API_PREPARED_STATEMENTS = env_bool("API_PREPARED_STATEMENTS", True)

@@ -11,11 +11,16 @@ __all__ = ["AnomalyKind", "AuditAnomaly", "AuditRun", "StaleProgress"]
 
 
 class AuditRun(models.Model):
-    """One run of the audit over many counties; counties report in as they finish."""
+    """One run of the audit over many counties; counties report in as they finish.
+
+    A run ends finished, or failed when a county gave up after its retries or the run went
+    quiet for AUDIT_RUN_TIMEOUT_MINUTES; the next run completes what a failed one left.
+    """
 
     class Status(models.TextChoices):
         RUNNING = "running", _("进行中")
         FINISHED = "finished", _("已完成")
+        FAILED = "failed", _("未完成")
 
     as_of = models.DateField(_("截至日期"))
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default="running")

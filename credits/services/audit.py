@@ -25,6 +25,7 @@ from trainees.models import Teacher
 
 from .. import rules
 from ..models import (
+    AuditRun,
     CountySummary,
     CycleProgress,
     ProgressStatus,
@@ -227,6 +228,31 @@ def recompute_county_progress(
         by_status=by_status,
         recomputed=None if plan.everyone else len(plan.teacher_ids),
     )
+
+
+def finish_audit_run(*, run_id: int) -> int:
+    """Mark the run finished: every county reported (also one marked failed meanwhile)."""
+    return AuditRun.objects.filter(pk=run_id).update(
+        status=AuditRun.Status.FINISHED, finished_at=timezone.now()
+    )
+
+
+def fail_audit_run(*, run_id: int) -> int:
+    """Mark a running run failed: a county gave up after its retries; the next run redoes it."""
+    return AuditRun.objects.filter(pk=run_id, status=AuditRun.Status.RUNNING).update(
+        status=AuditRun.Status.FAILED, finished_at=timezone.now()
+    )
+
+
+def close_stale_audit_runs(*, older_than: datetime.timedelta) -> int:
+    """Mark runs still running after `older_than` failed; return how many.
+
+    Such a run will never hear from its counties: their tasks were lost with a Redis that
+    restarted without persistence, or the error callback could not reach the database.
+    """
+    return AuditRun.objects.filter(
+        status=AuditRun.Status.RUNNING, started_at__lt=timezone.now() - older_than
+    ).update(status=AuditRun.Status.FAILED, finished_at=timezone.now())
 
 
 def purge_orphan_marks() -> int:
