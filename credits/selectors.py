@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,6 +19,8 @@ from .errors import CreditRuleError, PolicyNotFound
 from .models import CreditLedgerEntry, Policy, PolicyRequirement
 from .policy_mapping import spec_dict_from_fields
 
+POLICY_CODE = re.compile(r"[-A-Za-z0-9_]{1,40}")  # Policy.code is a SlugField(max_length=40)
+
 
 def published_policies():
     """Return the active policies with the rows a spec needs, in code order."""
@@ -31,12 +34,17 @@ def published_policies():
     )
 
 
-def active_policy(code: str) -> Policy:
-    """Return the active version of the policy `code`, or raise unknown_policy in Chinese."""
-    policy = published_policies().filter(code=code).first()
+def active_policy(code: object) -> Policy:
+    """Return the active version of the policy `code`, or raise unknown_policy in Chinese.
+
+    A code that cannot be one (not text, too long, a NUL or other odd character, which
+    PostgreSQL refuses in a query) is unknown without a query.
+    """
+    is_code = isinstance(code, str) and POLICY_CODE.fullmatch(code) is not None
+    policy = published_policies().filter(code=code).first() if is_code else None
     if policy is None:
         allowed = sorted(published_policies().values_list("code", flat=True))
-        raise CreditRuleError("unknown_policy", code=code, allowed=allowed)
+        raise CreditRuleError("unknown_policy", code=rules.shown(code), allowed=allowed)
     return policy
 
 

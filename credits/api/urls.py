@@ -19,7 +19,10 @@ simulate = extend_schema_view(
         responses={
             200: views.SimulateApi.OutputSerializer,
             400: ErrorSerializer,
+            413: ErrorSerializer,
             429: ErrorSerializer,
+            500: ErrorSerializer,
+            503: ErrorSerializer,
         }
     )
 )(views.SimulateApi)

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
+from config.api import ApiJSONParser
 from credits.services import simulate_credits
 
 DEFAULT_POLICY = "xinjiang-2024"
@@ -43,6 +44,7 @@ class SimulateApi(APIView):
 
     permission_classes = [AllowAny]
     throttle_classes = [SimulatorThrottle, SimulatorUserThrottle]
+    parser_classes = [ApiJSONParser]
 
     class OutputSerializer(serializers.Serializer):
         policy = serializers.DictField(help_text="政策代码、版本、名称、计量单位 / the policy used")
@@ -65,7 +67,7 @@ class SimulateApi(APIView):
         parameters=[
             OpenApiParameter(
                 "policy",
-                OpenApiTypes.STR,
+                {"type": "string", "maxLength": 64},
                 description="政策代码 / policy code (xinjiang-2024, tianjin-binhai-6, "
                 "yicheng-2019, songjiang-13, henan-2021)",
             )
@@ -79,5 +81,6 @@ class SimulateApi(APIView):
         code = request.query_params.get("policy")
         if isinstance(payload, dict) and "policy" in payload:
             payload = dict(payload)
-            code = code or str(payload.pop("policy"))
+            in_body = payload.pop("policy")
+            code = code or in_body  # not text: an unknown policy, quoted as JSON writes it
         return Response(simulate_credits(policy_code=code or DEFAULT_POLICY, payload=payload))

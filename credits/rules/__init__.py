@@ -21,7 +21,7 @@ from .progress import (
 from .quotas import check_grade_quota
 from .records import credit_record
 from .schoolyear import cycle_school_years, school_year_bounds, school_year_of
-from .serialization import spec_from_dict, spec_to_dict
+from .serialization import shown, spec_from_dict, spec_to_dict
 from .simulator import simulate, simulate_preset
 from .types import (
     Category,
@@ -102,6 +102,7 @@ __all__ = [
     "round_credits",
     "school_year_bounds",
     "school_year_of",
+    "shown",
     "simulate",
     "simulate_preset",
     "spec_from_dict",

@@ -18,6 +18,15 @@ Error codes and their params
 ``negative_hours``
     record_id (str); field (str): ``hours``, ``leave_hours`` or ``days``;
     hours (str): the value given.
+``out_of_range``
+    field (str): ``hours``, ``leave_hours``, ``days``, ``date``, ``as_of``, ``hired_on``;
+    value (str): the value given (shown, at most 50 characters); minimum (str);
+    maximum (str); record_id (str, optional).
+``too_many_records``
+    count (int): the records in the payload; limit (int): the most the simulator takes.
+``overflow``
+    no parameters: a computed figure left the range Decimal arithmetic can hold (a policy
+    whose rates make credits astronomically large).
 ``leave_above_hours``
     record_id (str); hours (str); leave_hours (str).
 ``missing_field``
@@ -36,7 +45,12 @@ Error codes and their params
     the quota permits (floor of total × limit ÷ 100).
 ``bad_payload``
     field (str): where the shape is wrong; expected (str): ``object``, ``list``,
-    ``boolean``, ``string`` or ``unique``; record_id (str, optional).
+    ``boolean``, ``string``, ``id`` (a non-empty string of at most 64 characters, or an
+    integer) or ``unique``; record_id (str, optional).
+
+Every error about one record of a simulator payload also carries record_index (int): the
+record's position in ``records``, from 0. Values quoted in params (``value``, ``hours`` …)
+are shown as JSON would write them, cut to 50 characters: never a Python repr.
 ``bad_policy``
     field (str): the spec field that breaks an invariant; reason (str): a short
     machine word (``not_positive``, ``unknown_row``, ``duplicate_row``,
@@ -64,6 +78,9 @@ ERROR_CODES = frozenset(
         "grade_quota_exceeded",
         "bad_payload",
         "bad_policy",
+        "out_of_range",
+        "too_many_records",
+        "overflow",
     }
 )
 

@@ -8,6 +8,7 @@ the offending field with a dotted path (``rows.2.minimum``).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -34,6 +35,7 @@ from .types import (
 )
 
 SCHEMA = 1
+SHOWN_MAX = 50  # characters of a value an error quotes
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -164,7 +166,7 @@ class _Reader:
     def integer(self, key: str) -> int:
         value = self.raw(key)
         if isinstance(value, bool) or not isinstance(value, int):
-            raise RuleError("bad_number", field=self._field(key), value=str(value))
+            raise RuleError("bad_number", field=self._field(key), value=shown(value))
         return value
 
     def boolean(self, key: str, default: bool | None = None) -> bool:
@@ -216,17 +218,34 @@ class _Reader:
         return _Reader(self.raw(key), self._field(key))
 
 
+def shown(value: object, limit: int = SHOWN_MAX) -> str:
+    """Return `value` as an error quotes it: text as is, anything else as JSON writes it
+    (``null``, ``true``, ``[1, 2]``), never a Python repr; cut to `limit` characters."""
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 160:
+        text = f"{Decimal(value):.6E}"  # str() of a very long int is slow, or refused
+    elif isinstance(value, float | Decimal):
+        text = str(value)
+    else:
+        try:
+            text = json.dumps(value, ensure_ascii=False)
+        except (TypeError, ValueError, RecursionError):
+            text = type(value).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def parse_decimal(value: object, field_path: str, record_id: str | None = None) -> Decimal:
     """Return a finite Decimal from an int, float or numeric string (via ``str``)."""
     extra = {} if record_id is None else {"record_id": record_id}
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise RuleError("bad_number", field=field_path, value=str(value), **extra)
+        raise RuleError("bad_number", field=field_path, value=shown(value), **extra)
     try:
-        number = Decimal(str(value).strip())
+        number = Decimal(value) if isinstance(value, int) else Decimal(str(value).strip())
     except InvalidOperation:
-        raise RuleError("bad_number", field=field_path, value=str(value), **extra) from None
+        raise RuleError("bad_number", field=field_path, value=shown(value), **extra) from None
     if not number.is_finite():
-        raise RuleError("bad_number", field=field_path, value=str(value), **extra)
+        raise RuleError("bad_number", field=field_path, value=shown(value), **extra)
     return number
 
 
@@ -234,11 +253,11 @@ def parse_date(value: object, field_path: str, record_id: str | None = None) -> 
     """Return a date from ``YYYY-MM-DD``, or raise `bad_date`."""
     extra = {} if record_id is None else {"record_id": record_id}
     if not isinstance(value, str):
-        raise RuleError("bad_date", field=field_path, value=str(value), **extra)
+        raise RuleError("bad_date", field=field_path, value=shown(value), **extra)
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise RuleError("bad_date", field=field_path, value=value, **extra) from None
+        raise RuleError("bad_date", field=field_path, value=shown(value), **extra) from None
 
 
 def parse_word(value: object, enum: type[E], field_path: str, record_id: str | None = None) -> E:
@@ -250,7 +269,7 @@ def parse_word(value: object, enum: type[E], field_path: str, record_id: str | N
         raise RuleError(
             "unknown_word",
             field=field_path,
-            value=str(value),
+            value=shown(value),
             allowed=sorted(str(m) for m in enum),
             **extra,
         ) from None

@@ -14,6 +14,11 @@ Per record: ``id``, ``hours`` (or ``days``), ``date``, ``approved`` are required
 ``tier`` when the policy has tier bonuses. ``leave_hours`` defaults to 0, ``role`` to
 trainee, ``kind`` to training. Numbers may be ints, floats or decimal strings.
 
+Input is checked before anything is computed, so no input ends in a traceback: an ``id`` is a
+non-empty string of at most 64 characters or an integer, unique in the payload; hours and leave
+lie in 0–99,999.9 and days in 0–9,999 (`LIMITS`); dates lie in 1900–2100; a payload holds at
+most 1,000 records. Every error about a record carries its position (``record_index``).
+
 Output: ``policy``, ``records``, ``years``, ``cycle`` (see `simulate`). This is the only
 module that turns Decimals into floats, at the JSON edge.
 """
@@ -21,14 +26,15 @@ module that turns Decimals into floats, at the JSON edge.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
+from datetime import date
+from decimal import Decimal, DecimalException
 from typing import Any
 
 from .conversion import hours_from_days
 from .errors import RuleError
 from .presets import get_preset
 from .progress import evaluate
-from .serialization import parse_date, parse_decimal, parse_word
+from .serialization import parse_date, parse_decimal, parse_word, shown
 from .types import (
     Category,
     Grade,
@@ -43,6 +49,21 @@ from .types import (
     Tier,
 )
 
+MAX_RECORDS = 1000
+MAX_ID_LENGTH = 64
+# Sane bounds of the numbers a record may carry, (minimum, maximum): input checks, not policy
+# figures, so they live here rather than in presets. Hours match the records' column
+# (max_digits=6, decimal_places=1), so whatever the portal stores can be simulated.
+LIMITS = {
+    field: (Decimal(low), Decimal(high))
+    for field, (low, high) in {
+        "hours": ("0", "99999.9"),
+        "leave_hours": ("0", "99999.9"),
+        "days": ("0", "9999"),
+    }.items()
+}
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)
+
 
 def _number(value: Decimal) -> float:
     return float(value)
@@ -50,6 +71,56 @@ def _number(value: Decimal) -> float:
 
 def _numbers(values: Mapping[str, Decimal]) -> dict[str, float]:
     return {key: _number(value) for key, value in values.items()}
+
+
+def _day(value: object, field: str, record_id: str | None = None) -> date:
+    """Return a date of 1900–2100 (school-year arithmetic needs the years around it)."""
+    day = parse_date(value, field, record_id)
+    if not FIRST_DAY <= day <= LAST_DAY:
+        extra = {} if record_id is None else {"record_id": record_id}
+        raise RuleError(
+            "out_of_range",
+            field=field,
+            value=shown(value),
+            minimum=FIRST_DAY.isoformat(),
+            maximum=LAST_DAY.isoformat(),
+            **extra,
+        )
+    return day
+
+
+def _bounded(value: object, field: str, record_id: str) -> Decimal:
+    """Return a record's number, within its `LIMITS`; below zero is `negative_hours`."""
+    number = parse_decimal(value, field, record_id)
+    minimum, maximum = LIMITS[field]
+    if number < minimum:
+        raise RuleError("negative_hours", record_id=record_id, field=field, hours=shown(value))
+    if number > maximum:
+        raise RuleError(
+            "out_of_range",
+            record_id=record_id,
+            field=field,
+            value=shown(value),
+            minimum=str(minimum),
+            maximum=str(maximum),
+        )
+    return number
+
+
+def _record_id(data: Mapping[str, Any]) -> str:
+    """Return a record's id as text: a non-empty string of at most 64 characters, or an int."""
+    value = data.get("id")
+    if value is None or value == "":
+        raise RuleError("missing_field", field="id")
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise RuleError("bad_payload", field="id", expected="id")
+    if isinstance(value, int):
+        if abs(value) >= 10**MAX_ID_LENGTH:
+            raise RuleError("bad_payload", field="id", expected="id")
+        return str(value)
+    if len(value) > MAX_ID_LENGTH or not value.strip():
+        raise RuleError("bad_payload", field="id", expected="id")
+    return value
 
 
 def parse_teacher(data: object) -> TeacherProfile:
@@ -63,18 +134,27 @@ def parse_teacher(data: object) -> TeacherProfile:
     if not isinstance(groups, list):
         raise RuleError("bad_payload", field="groups", expected="list")
     return TeacherProfile(
-        hired_on=None if hired is None else parse_date(hired, "hired_on"),
+        hired_on=None if hired is None else _day(hired, "hired_on"),
         groups=frozenset(parse_word(g, TeacherGroup, "groups") for g in groups),
     )
 
 
 def parse_record(data: object, index: int, spec: PolicySpec) -> RecordFacts:
-    """Return the RecordFacts of one payload record, or raise a `RuleError`."""
+    """Return the RecordFacts of one payload record, or raise a `RuleError` that names the
+    record by its position (``record_index``) and, once known, its id."""
+    try:
+        return _parse_record(data, spec)
+    except RuleError as exc:
+        exc.params.setdefault("record_index", index)
+        if exc.params.get("field") == "record":
+            exc.params["field"] = f"records.{index}"
+        raise
+
+
+def _parse_record(data: object, spec: PolicySpec) -> RecordFacts:
     if not isinstance(data, Mapping):
-        raise RuleError("bad_payload", field=f"records.{index}", expected="object")
-    if "id" not in data:
-        raise RuleError("missing_field", field="id", record_index=index)
-    rid = str(data["id"])
+        raise RuleError("bad_payload", field="record", expected="object")
+    rid = _record_id(data)
 
     def need(name: str) -> object:
         if data.get(name) is None:
@@ -89,21 +169,18 @@ def parse_record(data: object, index: int, spec: PolicySpec) -> RecordFacts:
 
     kind = word("kind", RecordKind, RecordKind.TRAINING)
     if data.get("hours") is None and data.get("days") is not None:
-        days = parse_decimal(data["days"], "days", rid)
-        if days < 0:
-            raise RuleError("negative_hours", record_id=rid, field="days", hours=str(days))
-        hours = hours_from_days(days, spec)
+        hours = hours_from_days(_bounded(data["days"], "days", rid), spec)
     else:
-        hours = parse_decimal(need("hours"), "hours", rid)
+        hours = _bounded(need("hours"), "hours", rid)
     leave = data.get("leave_hours")
     approved = need("approved")
     if not isinstance(approved, bool):
         raise RuleError("bad_payload", field="approved", expected="boolean", record_id=rid)
     return RecordFacts(
         record_id=rid,
-        occurred_on=parse_date(need("date"), "date", rid),
+        occurred_on=_day(need("date"), "date", rid),
         hours=hours,
-        leave_hours=Decimal(0) if leave is None else parse_decimal(leave, "leave_hours", rid),
+        leave_hours=Decimal(0) if leave is None else _bounded(leave, "leave_hours", rid),
         kind=kind,
         tier=word("tier", Tier),
         mode=word("mode", Mode),
@@ -125,12 +202,25 @@ def parse_payload(
     records = payload["records"]
     if not isinstance(records, list):
         raise RuleError("bad_payload", field="records", expected="list")
+    if len(records) > MAX_RECORDS:
+        raise RuleError("too_many_records", count=len(records), limit=MAX_RECORDS)
     as_of = payload.get("as_of")
-    return (
-        parse_teacher(payload.get("teacher")),
-        [parse_record(item, index, spec) for index, item in enumerate(records)],
-        None if as_of is None else parse_date(as_of, "as_of"),
-    )
+    teacher = parse_teacher(payload.get("teacher"))
+    facts, first = [], {}
+    for index, item in enumerate(records):
+        record = parse_record(item, index, spec)
+        if record.record_id in first:
+            raise RuleError(
+                "bad_payload",
+                field="id",
+                expected="unique",
+                record_id=record.record_id,
+                record_index=index,
+                first_index=first[record.record_id],
+            )
+        first[record.record_id] = index
+        facts.append(record)
+    return teacher, facts, None if as_of is None else _day(as_of, "as_of")
 
 
 def progress_to_dict(spec: PolicySpec, progress: Progress) -> dict[str, Any]:
@@ -192,7 +282,15 @@ def simulate(spec_or_code: PolicySpec | str, payload: Mapping[str, Any]) -> dict
     """
     spec = spec_or_code if isinstance(spec_or_code, PolicySpec) else get_preset(spec_or_code)
     teacher, records, as_of = parse_payload(spec, payload)
-    return progress_to_dict(spec, evaluate(spec, teacher, records, as_of))
+    try:
+        return progress_to_dict(spec, evaluate(spec, teacher, records, as_of))
+    except RuleError as exc:
+        positions = {record.record_id: index for index, record in enumerate(records)}
+        if exc.params.get("record_id") in positions:
+            exc.params.setdefault("record_index", positions[exc.params["record_id"]])
+        raise
+    except DecimalException:  # a figure beyond Decimal's range: a policy with absurd rates
+        raise RuleError("overflow") from None
 
 
 def simulate_preset(code: str, payload: Mapping[str, Any]) -> dict[str, Any]:

@@ -5,9 +5,18 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from config.exceptions import DomainError
 from credits.services import simulate_credits
+
+# Why a file could not be opened, in words (OSError.strerror is English).
+OPEN_ERRORS = (
+    (FileNotFoundError, gettext_lazy("文件不存在")),
+    (IsADirectoryError, gettext_lazy("这是一个目录，不是文件")),
+    (PermissionError, gettext_lazy("没有读取权限")),
+)
 
 
 class Command(BaseCommand):
@@ -26,18 +35,42 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(result, ensure_ascii=False, cls=DjangoJSONEncoder, indent=2))
 
     def _read(self, path: str):
+        """Return the JSON in `path` (or standard input), or raise a CommandError that says in
+        Chinese what is wrong with the file: never a traceback."""
         try:
             if path == "-":
-                text = sys.stdin.read()
+                data = sys.stdin.buffer.read()
             else:
-                with open(path, encoding="utf-8-sig") as handle:
-                    text = handle.read()
+                with open(path, "rb") as handle:
+                    data = handle.read()
         except OSError as exc:
-            raise CommandError(f"无法读取输入文件 {path}：{exc.strerror}", returncode=2) from None
+            reason = next(
+                (text for kind, text in OPEN_ERRORS if isinstance(exc, kind)), _("读取失败")
+            )
+            raise CommandError(
+                _("无法读取输入文件 %(path)s：%(reason)s。") % {"path": path, "reason": reason},
+                returncode=2,
+            ) from None
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise CommandError(
+                _(
+                    "输入不是 UTF-8 编码的文本（第 %(position)d 个字节无法识别）。"
+                    "请把文件另存为 UTF-8 编码后重试。"
+                )
+                % {"position": exc.start + 1},
+                returncode=2,
+            ) from None
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
             raise CommandError(
-                f"输入不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列）：{exc.msg}",
+                _("输入不是有效的 JSON（第 %(line)d 行第 %(column)d 列）：请检查引号、逗号和括号。")
+                % {"line": exc.lineno, "column": exc.colno},
                 returncode=2,
             ) from None
+        except RecursionError:
+            raise CommandError(_("输入的 JSON 嵌套层数过多，无法读取。"), returncode=2) from None
+        except ValueError:  # an integer of more than 4,300 digits
+            raise CommandError(_("输入中有位数过多的数字，无法读取。"), returncode=2) from None

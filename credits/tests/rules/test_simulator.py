@@ -114,7 +114,12 @@ def test_leave_above_hours_is_rejected():
     """Leave cannot exceed the training hours (004 五(三))."""
     error = error_of(payload_with(hours=10, leave_hours="12"))
     assert error.code == "leave_above_hours"
-    assert error.params == {"record_id": "r1", "hours": "10", "leave_hours": "12"}
+    assert error.params == {
+        "record_id": "r1",
+        "record_index": 0,
+        "hours": "10",
+        "leave_hours": "12",
+    }
 
 
 def test_unknown_policy_code_is_rejected():
