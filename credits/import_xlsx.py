@@ -66,6 +66,8 @@ MAX_DEPTH = 64  # XML nesting (a sheet needs 6)
 MAX_SHARED_STRINGS = 1_000_000  # distinct texts of a workbook (50,000 rows × 8: 400,000)
 MAX_OTHER_ELEMENTS = 5_000_000  # elements of a sheet that are not rows, cells or their text
 MAX_MERGES_KEPT = 10_000
+LONG_STRING_BYTES = 1024  # shared strings this long are decoded once and kept…
+LONG_STRINGS_KEPT = 64  # …up to this many at a time (at most 6 MB)
 UTF8_BOM = b"\xef\xbb\xbf"
 CHINESE_DATE_FORMATS = {*range(27, 37), *range(50, 59)}  # built-in ids of zh-CN Excel: dates
 TOO_FAR = 1 << 30
@@ -421,6 +423,7 @@ class _SheetRows:
         buffer, ends = strings.buffer, strings.ends
         max_cells, max_chars, max_columns = files.MAX_CELLS, files.MAX_CELL_CHARS, files.MAX_COLUMNS
         column_index = COLUMN_INDEX
+        long_strings: dict[int, str] = {}
         styles_count = len(date_styles)
         names = ("c", "v", "f", "row", "is", "t", "rPh")
         tag_c, tag_v, tag_f, tag_row, tag_is, tag_t, tag_rph = names
@@ -522,11 +525,17 @@ class _SheetRows:
                 if kind == "s":
                     try:
                         index = int(text)
-                        value = buffer[ends[index - 1] if index else 0 : ends[index]].decode(
-                            "utf-8", "surrogatepass"
-                        )
+                        first, last = ends[index - 1] if index else 0, ends[index]
                     except (ValueError, IndexError, OverflowError):
                         raise NotATable(name=shown_value(package.filename)) from None
+                    if last - first < LONG_STRING_BYTES:
+                        value = buffer[first:last].decode("utf-8", "surrogatepass")
+                    elif (value := long_strings.get(index)) is None:
+                        # One long text shown in every cell is decoded once, not per cell.
+                        if len(long_strings) >= LONG_STRINGS_KEPT:
+                            long_strings.clear()
+                        value = buffer[first:last].decode("utf-8", "surrogatepass")
+                        long_strings[index] = value
                 elif kind is None or kind == "n":
                     if not text:
                         value = NO_FORMULA_RESULT if has_formula else None

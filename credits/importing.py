@@ -25,12 +25,12 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import math
 import os
 import re
 import secrets
 import shutil
 import time
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -73,6 +73,7 @@ from .import_files import (
     NotATable,
     OldExcelFormat,
     Table,
+    clean_text,
     data_rows,
     hidden_rows_note,
     looks_like_text,
@@ -193,6 +194,8 @@ ROW_MESSAGES = {
     "bad_grade": _("考核等次只能填写 合格、良好、优秀、不合格 或留空，填写的是“%(value)s”。"),
     "bad_role": _("参训身份只能填写 学员 或 主讲教师（留空按学员），填写的是“%(value)s”。"),
     "bad_date": _("完成日期“%(value)s”无法识别，请填写日期，如 2025-03-01。"),
+    "bad_weekday": _("完成日期“%(value)s”中的星期与日期不符：%(day)s 是%(weekday)s，请核对。"),
+    "too_long": _("“%(header)s”填写的内容过长，请核对：“%(value)s”。"),
     "duplicate": _("与第 %(first)d 行重复：同一位教师的同一个项目只能填写一行。"),
     "approved_changed": _(
         "该教师在此项目的记录已认定学分，不能再修改（%(changes)s）。如需更正，请联系教育局。"
@@ -214,7 +217,14 @@ FROZEN_MESSAGES = {
 PLAUSIBILITY_COLUMNS = {"project": "project_code"}
 
 
+QUOTED_PARAMS = ("value", "expected", "project")  # what a user typed, or a stored name
+
+
 def _row_message(code: str, **params) -> str:
+    """Return a row error in the active language, every quoted value cut by `shown_value`."""
+    for name in QUOTED_PARAMS:
+        if name in params:
+            params[name] = shown_value(params[name])
     return str(ROW_MESSAGES[code]) % params
 
 
@@ -476,13 +486,17 @@ def inspect_upload(*, upload: ImportUpload) -> Table:
 
 
 # -- parsing one row (no database) --------------------------------------------------------------
-DATE_RE = re.compile(
-    r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?(?:[T\s]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+DATE_RE = re.compile(  # 2025-03-01, 2025/3/1 星期六 (WPS's long date), 2025年3月1日(周六) 8:00
+    r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*[日号]?"
+    r"\s*(?:\(?(?:星期|周|礼拜)([一二三四五六日天])\)?)?"
+    r"(?:[T\s]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 )
+WEEKDAYS = "一二三四五六日"  # Monday first, as date.weekday() counts
 COMPACT_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 SCIENTIFIC_RE = re.compile(r"^\d(?:\.\d+)?E\+?\d+$", re.IGNORECASE)
 NAME_DOTS = str.maketrans(dict.fromkeys("•・.‧∙⋅・", "·"))
 FIRST_SERIAL, LAST_SERIAL = 32874, 73051  # 1990-01-01 … 2099-12-31 as Excel serial numbers
+MAX_VALUE_CHARS = 100  # longer text in one of the sheet's columns is no ID, name, code…
 
 
 def _display(value) -> str:
@@ -498,12 +512,27 @@ def _display(value) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, float):
-        return f"{value:.6G}" if abs(value) >= 1e15 else f"{value:g}"
+        return f"{value:.6G}" if abs(value) >= 1e15 else _float_text(value)
     return str(value).strip()
 
 
+def _float_text(value: float) -> str:
+    """Return a number cell as Excel shows it at most: 15 significant digits, no float noise.
+
+    39.99999999 stays 39.99999999 (`:g` showed "40"); 0.1 + 0.2 is 0.3.
+    """
+    return format(value, ".15g")
+
+
+def _raw(value) -> str:
+    """Return a cell as the report repeats it: as typed, at most about 50 characters."""
+    if type(value) is str and len(value) > MAX_VALUE_CHARS:
+        return shown_value(value)  # no strip() of 30,000 characters per cell
+    return shown_value(_display(value))
+
+
 def _text(value) -> str:
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    return clean_text(value)
 
 
 def normalize_name(value: str) -> str:
@@ -517,7 +546,7 @@ def parse_row(number: int, cells: tuple, table: Table) -> ParsedRow:
         key: (cells[index] if index < len(cells) else None)
         for key, index in table.positions.items()
     }
-    parsed = ParsedRow(row=number, raw=[_display(values.get(c.key)) for c in COLUMNS])
+    parsed = ParsedRow(row=number, raw=[_raw(values.get(c.key)) for c in COLUMNS])
     for column in COLUMNS:
         value = values.get(column.key)
         if value is NO_FORMULA_RESULT:
@@ -525,7 +554,16 @@ def parse_row(number: int, cells: tuple, table: Table) -> ParsedRow:
                 column.key, _row_message("formula_without_result", header=column.header)
             )
             continue
-        blank = value is None or (isinstance(value, str) and not value.strip())
+        if isinstance(value, str):
+            if len(value) > MAX_VALUE_CHARS:
+                parsed.add_error(
+                    column.key, _row_message("too_long", header=column.header, value=value)
+                )
+                continue
+            # Zero-width spaces, BOMs, NBSPs… make "合格" or an ID number look wrong for no
+            # visible reason: the parsers see the text without them.
+            value = clean_text(value)
+        blank = value is None or value == ""
         if blank:
             if column.is_required:
                 parsed.add_error(column.key, _row_message("required", header=column.header))
@@ -567,7 +605,8 @@ def _parse_name(parsed: ParsedRow, value, table: Table) -> None:
 def _parse_project_code(parsed: ParsedRow, value, table: Table) -> None:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    parsed.project_code = "".join(_text(value).split())
+    # Codes are stored in capitals (XJ2025RE0004): "xj2025re0004" is the same project.
+    parsed.project_code = "".join(_text(value).split()).upper()
 
 
 def _parse_hours(key: str):
@@ -580,10 +619,10 @@ def _parse_hours(key: str):
             parsed.add_error(key, _row_message("not_a_number", header=header, value=shown))
         elif hours < 0:
             parsed.add_error(key, _row_message("negative", header=header, value=shown))
+        elif hours > MAX_HOURS:  # before quantize(), which fails on 1E+999999
+            parsed.add_error(key, _row_message("too_large", header=header, value=shown))
         elif hours != hours.quantize(Decimal("0.1")):
             parsed.add_error(key, _row_message("too_many_decimals", header=header, value=shown))
-        elif hours > MAX_HOURS:
-            parsed.add_error(key, _row_message("too_large", header=header, value=shown))
         else:
             setattr(parsed, key, hours.quantize(Decimal("0.1")))
 
@@ -596,9 +635,9 @@ def _decimal(value) -> Decimal | None:
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
-        rounded = round(value, 1)
-        # A formula's float noise (39.99999999) is its one-decimal value; real extra digits stay.
-        return Decimal(str(rounded if abs(value - rounded) < 1e-9 else value))
+        # As Excel shows it (15 digits): a formula's noise (40.000000000000007) is 40, but
+        # 39.99999999 keeps its digits and is refused as such, not rounded to 40.
+        return Decimal(_float_text(value)) if math.isfinite(value) else None
     if not isinstance(value, str):
         return None
     text = _text(value).replace(",", "")
@@ -626,17 +665,38 @@ def _parse_word(key: str, words: dict[str, str], code: str):
 
 def _parse_completed_on(parsed: ParsedRow, value, table: Table) -> None:
     day = parse_date(value, epoch=table.epoch)
-    if day is None:
-        parsed.add_error("completed_on", _row_message("bad_date", value=_display(value)))
-    else:
+    if day is not None:
         parsed.completed_on = day
+        return
+    match = DATE_RE.match(_text(value)) if isinstance(value, str) else None
+    if match is not None and match.group(4) and _date(match) is not None:
+        actual = _date(match)
+        parsed.add_error(
+            "completed_on",
+            _row_message(
+                "bad_weekday",
+                value=_display(value),
+                day=actual.isoformat(),
+                weekday="星期" + WEEKDAYS[actual.weekday()],
+            ),
+        )
+        return
+    parsed.add_error("completed_on", _row_message("bad_date", value=_display(value)))
+
+
+def _date(match: re.Match) -> datetime.date | None:
+    try:
+        return datetime.date(*(int(part) for part in match.group(1, 2, 3)))
+    except ValueError:
+        return None
 
 
 def parse_date(value, *, epoch=CALENDAR_WINDOWS_1900) -> datetime.date | None:
     """Read a date as Excel or WPS may hold it: a date cell, a serial number, or text.
 
-    Text may be 2025-03-01, 2025/3/1, 2025.3.1, 2025年3月1日 or 20250301, with full-width digits
-    and an optional time of day.
+    Text may be 2025-03-01, 2025/3/1, 2025.3.1, 2025年3月1日 or 20250301, with full-width digits,
+    the weekday of WPS's long date ("2025/3/1 星期六", which must be that date's) and an
+    optional time of day.
     """
     if isinstance(value, datetime.datetime):
         return value.date()
@@ -652,13 +712,16 @@ def parse_date(value, *, epoch=CALENDAR_WINDOWS_1900) -> datetime.date | None:
     if not isinstance(value, str):
         return None
     text = _text(value)
-    match = DATE_RE.match(text) or COMPACT_DATE_RE.match(text)
+    if match := DATE_RE.match(text):
+        day = _date(match)
+        weekday = match.group(4)
+        if day is None or (weekday and WEEKDAYS[day.weekday()] != weekday.replace("天", "日")):
+            return None
+        return day
+    match = COMPACT_DATE_RE.match(text)
     if match is None:
         return None
-    try:
-        return datetime.date(*(int(part) for part in match.groups()))
-    except ValueError:
-        return None
+    return _date(match)
 
 
 PARSERS: dict[str, Callable[[ParsedRow, Any, Table], None]] = {

@@ -328,3 +328,131 @@ def test_more_rows_than_the_limit_are_refused(admin, world, monkeypatch):
     rows = [record_row(world.T2, world.projR)] * 4
     with pytest.raises(TooManyRows, match="上限 3 行"):
         check(xlsx(rows), admin)
+
+
+@pytest.mark.parametrize(
+    "invisible", ["\u200b", "\ufeff", "\u200d", "\u00a0", "\u2060", "\u200e", "\u3000"]
+)
+def test_invisible_characters_are_dropped_from_every_cell(admin, world, invisible):
+    """A zero-width space, BOM, joiner, NBSP… pasted from a web page or WeChat does not make
+    the ID number "19 digits" or 合格 unknown: the row reads as if it were not there."""
+    row = record_row(world.T2, world.projR, hours=f"40{invisible}", grade=f"合{invisible}格")
+    row[0] = world.T2.id_number[:6] + invisible + world.T2.id_number[6:]
+    row[2] = invisible + world.projR.code
+    _upload, summary = check_and_commit(xlsx([row]), admin)
+    assert (summary.created, summary.errors) == (1, [])
+    record = TrainingRecord.objects.get(teacher=world.T2, project=world.projR)
+    assert (record.hours, record.grade) == (Decimal(40), "pass")
+
+
+def test_a_cell_of_invisible_characters_only_is_blank(admin, world):
+    """A required cell holding only a zero-width space says it is empty, not that it is wrong."""
+    row = record_row(world.T2, world.projR)
+    row[1] = "\u200b\ufeff"
+    _upload, summary = check(xlsx([row]), admin)
+    assert errors_of(summary) == [(2, "B", "“姓名”不能为空。")]
+
+
+def test_a_lower_case_project_code_finds_the_project(admin, world):
+    """Codes are stored in capitals; "t000123" typed in lower case is the same project."""
+    row = record_row(world.T2, world.projR)
+    row[2] = world.projR.code.lower()
+    _upload, summary = check_and_commit(xlsx([row]), admin)
+    assert (summary.created, summary.errors) == (1, [])
+
+
+@pytest.mark.parametrize(
+    ("id_header", "hours_header", "date_header"),
+    [
+        ("身份证号码", "培训学时", "完成时间"),
+        ("证件号码", "学时数", "结业日期"),
+        ("身份证件号码", "参训学时数", "结业时间"),
+    ],
+)
+def test_headers_schools_really_use_are_accepted(
+    admin, world, id_header, hours_header, date_header
+):
+    """培训学时, 学时数, 证件号码, 完成时间… are the columns they name."""
+    headers = [id_header, "姓名", "项目编号", hours_header, date_header]
+    row = [world.T2.id_number, world.T2.name, world.projR.code, 32, "2025-03-03"]
+    _upload, summary = check_and_commit(xlsx([row], headers=headers), admin)
+    assert (summary.created, summary.errors, summary.ignored_columns) == (1, [], [])
+    record = TrainingRecord.objects.get(teacher=world.T2, project=world.projR)
+    assert (record.hours, record.completed_on) == (Decimal(32), datetime.date(2025, 3, 3))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2025/3/1 星期六",  # WPS's long date
+        "2025年3月1日 星期六",
+        "2025年3月1日星期六",
+        "2025年3月1号",
+        "2025-03-01（周六）",
+        "2025.3.1 礼拜六",
+        "2025/3/1 星期六 0:00",
+    ],
+)
+def test_dates_with_their_weekday_are_read(value):
+    assert parse_date(value) == datetime.date(2025, 3, 1)
+
+
+def test_a_weekday_that_is_not_the_dates_is_named(admin, world):
+    """2025/3/1 was a Saturday: "星期五" is a slip somewhere, and the message says which day."""
+    row = record_row(world.T2, world.projR, done="2025/3/1 星期五")
+    _upload, summary = check(xlsx([row]), admin)
+    assert errors_of(summary) == [
+        (
+            2,
+            "H",
+            "完成日期“2025/3/1 星期五”中的星期与日期不符：2025-03-01 是星期六，请核对。",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("hours", "shown"),
+    [(39.99999999, "39.99999999"), ("39.99999999", "39.99999999"), (40.05, "40.05")],
+)
+def test_hours_finer_than_a_tenth_are_refused_showing_the_exact_value(admin, world, hours, shown):
+    """39.99999999 is not quietly 40 (nor shown as "40"): the column keeps one decimal."""
+    _upload, summary = check(xlsx([record_row(world.T2, world.projR, hours=hours)]), admin)
+    assert errors_of(summary) == [(2, "D", f"“参训学时”最多保留 1 位小数，填写的是 {shown}。")]
+
+
+def test_float_noise_of_a_formula_is_not_an_error(tmp_path, world):
+    """0.1 + 0.2 stored by a formula as 0.30000000000000004 is 0.3."""
+    (row,) = _rows(tmp_path, xlsx([record_row(world.T1, world.projR, hours=0.1 + 0.2)]))
+    assert (row.hours, row.errors) == (Decimal("0.3"), [])
+
+
+@pytest.mark.parametrize(
+    ("hours", "shown"),
+    [("1E+999999", "1E+999999"), ("9" * 90, "9" * 50 + "…（共 90 个字符）")],
+)
+def test_absurd_numbers_are_too_large_not_a_crash(tmp_path, world, hours, shown):
+    (row,) = _rows(tmp_path, xlsx([record_row(world.T1, world.projR, hours=hours)]))
+    assert row.errors == [("hours", f"“参训学时”的数值 {shown} 过大，请核对。")]
+
+
+def test_a_long_value_is_quoted_in_fifty_characters(admin, world):
+    """A 5,000-character name is one short message and a short report cell, not 5,000 twice."""
+    row = record_row(world.T2, world.projR)
+    row[1] = "名" * 5_000
+    upload, summary = check(xlsx([row]), admin)
+    assert errors_of(summary) == [
+        (2, "B", "“姓名”填写的内容过长，请核对：“" + "名" * 50 + "…（共 5000 个字符）”。")
+    ]
+    saved = (upload.directory / "rows.json").read_text(encoding="utf-8")
+    assert len(saved) < 1_000
+
+
+def test_every_row_message_quotes_values_through_shown_value(admin, world):
+    """A project code of 80 characters is quoted in 50 in the planning's message too."""
+    row = record_row(world.T2, world.projR)
+    row[2] = "X" * 80
+    _upload, summary = check(xlsx([row]), admin)
+    ((_row, column, message),) = errors_of(summary)
+    assert column == "C"
+    assert "X" * 50 + "…（共 80 个字符）" in message
+    assert "X" * 51 not in message

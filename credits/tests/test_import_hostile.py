@@ -27,6 +27,7 @@ from credits.import_files import (
 )
 from credits.importing import open_table, read_rows
 from credits.management.commands.bench_hostile_upload import (
+    amplified_string,
     cells_in_one_row,
     declared_huge_part,
     deep_nesting,
@@ -143,6 +144,15 @@ def test_a_sheet_declaring_every_cell_of_excel_is_read_as_it_is(tmp_path):
     assert table.estimate == import_files.MAX_ROWS + 1
     rows = read_rows(table)
     assert [(r.row, r.id_number) for r in rows] == [(2, ID)]
+
+
+def test_one_long_string_shown_in_every_cell_keeps_rows_small(tmp_path):
+    """A 32,000-character string shared by every cell: each row keeps a short quote only."""
+    rows = read_rows(open_table(amplified_string(tmp_path, 0), "a.xlsx"))
+    assert len(rows) == 20
+    longest = max(len(value) for row in rows for value in row.raw)
+    assert longest < 80
+    assert max(len(message) for row in rows for _key, message in row.errors) < 300
 
 
 def test_a_web_page_renamed_xlsx_is_named_as_one(tmp_path):
