@@ -219,9 +219,24 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# A task whose worker died un-acknowledged is handed to another worker after this long.
+# Redis down: sending a task gives up within about 3 s instead of hanging a page for 20 s
+# (connect 2 s, two more tries); the page then says so (docs/operations.md, "Faults").
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_REDIS_SOCKET_TIMEOUT = 10
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": CELERY_TASK_PUBLISH_RETRY_POLICY}
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+    # A task whose worker died un-acknowledged is handed to another worker after this long.
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    "socket_connect_timeout": 2,
+    # A Redis that vanished without closing the connection (failover, firewall) is noticed.
+    "socket_timeout": 10,
 }
 CELERY_RESULT_EXPIRES = 24 * 3600
 
@@ -270,6 +285,9 @@ SPECTACULAR_SETTINGS = {
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/semantic.html"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# A large upload queued for a worker that has not started it after this long (its task was
+# lost with a Redis restart) is given up with a message: upload again, or confirm again.
+IMPORT_QUEUE_TIMEOUT_SECONDS = int(os.environ.get("IMPORT_QUEUE_TIMEOUT_SECONDS", "900"))
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # The admin shows every version of a row but never writes one back: a revert would bypass
 # the services' rules (declared records, grade quotas, the append-only ledger).

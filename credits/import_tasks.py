@@ -10,7 +10,9 @@ from celery.utils.log import get_task_logger
 logger = get_task_logger(__name__)
 
 
-@shared_task(acks_late=True)
+# No result is stored: the upload's own status and result files are what its page reads, and
+# a page that queues one does not wait on the result store while Redis is down.
+@shared_task(acks_late=True, ignore_result=True)
 def validate_import(upload_id: str, user_id: int) -> dict:
     """Read and check every row of an upload (the preview); writes nothing."""
     from .importing import run_import_step  # imported here to avoid an importing ↔ tasks cycle
@@ -20,7 +22,7 @@ def validate_import(upload_id: str, user_id: int) -> dict:
     return result
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, ignore_result=True)
 def commit_import(upload_id: str, user_id: int) -> dict:
     """Check an upload again and write it, all or nothing (the confirm). Safe to run twice."""
     from .importing import run_import_step

@@ -5,11 +5,8 @@ else gets 403. The services scope every row with `restrict()`; the views only pa
 request, call one service and render.
 """
 
-from functools import partial
-
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -23,7 +20,7 @@ from projects.models import TrainingRecord
 from .errors import CreditError
 from .import_files import MAX_ROWS, ImportFileError
 from .import_forms import ConfirmForm, UploadForm
-from .import_tasks import commit_import, validate_import
+from .import_queue import give_up_lost_step, queue_import_step
 from .importing import (
     UploadNotFound,
     UploadNotReady,
@@ -35,7 +32,6 @@ from .importing import (
     import_status,
     import_summary,
     inspect_upload,
-    mark_queued,
     store_upload,
     uses_task,
     validate_upload,
@@ -75,8 +71,10 @@ def upload(request):
             table = inspect_upload(upload=stored)
             table.close()
             if uses_task(rows=table.estimate):
-                mark_queued(upload=stored, rows=table.estimate)
-                transaction.on_commit(partial(validate_import.delay, stored.id, request.user.pk))
+                # Redis down: ImportCheckNotQueued within seconds, shown like a file error.
+                queue_import_step(
+                    upload=stored, by=request.user, step="validate", rows=table.estimate
+                )
             else:
                 validate_upload(upload=stored, by=request.user)
         except ImportFileError as exc:
@@ -104,6 +102,7 @@ def template(request):
 def preview(request, upload_id):
     """Show an upload's progress, then its summary, its row errors (paginated) and the confirm."""
     stored = _upload_or_404(request, upload_id)
+    give_up_lost_step(upload=stored)
     status = import_status(upload=stored)
     summary = import_summary(upload=stored)
     errors = (
@@ -143,8 +142,10 @@ def confirm(request):
     summary = import_summary(upload=stored)
     if summary is not None and uses_task(rows=summary.rows):
         if import_status(upload=stored)["state"] == "validated":
-            mark_queued(upload=stored, rows=summary.rows, step="commit")
-            transaction.on_commit(partial(commit_import.delay, stored.id, request.user.pk))
+            try:
+                queue_import_step(upload=stored, by=request.user, step="commit", rows=summary.rows)
+            except CreditError as exc:
+                messages.error(request, str(exc))
         return redirect("imports:preview", upload_id=stored.id)
     try:
         result = commit_upload(upload=stored, by=request.user)
@@ -166,6 +167,7 @@ def confirm(request):
 def status(request, upload_id):
     """Return an upload's progress as JSON, for the progress bar (polled every second)."""
     stored = _upload_or_404(request, upload_id)
+    give_up_lost_step(upload=stored)
     current = import_status(upload=stored)
     state = current["state"]
     if current["step"] == "commit":
