@@ -535,7 +535,6 @@ def open_csv(path: Path, filename: str) -> Table:
         ignored=ignored,
         rows=rows,
         estimate=max(estimate - header_row + 1, 0),
-        sheet=filename,
     )
 
 
@@ -560,6 +559,6 @@ def _csv_rows(text: str, delimiter: str, deadline: Deadline) -> Iterator[tuple[i
             yield number, tuple(row[:MAX_COLUMNS])
     except csv.Error as exc:
         if "field larger" not in str(exc):
-            raise NotATable(name="") from None  # pragma: no cover - csv.reader is lenient
+            raise NotATable(name=shown_value(deadline.filename)) from None  # pragma: no cover
         where = _t("第 %(row)d 行的一格") % {"row": number + 1}
         raise CellTooLong(where=where, limit=MAX_CELL_CHARS, start="") from None

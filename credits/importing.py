@@ -306,6 +306,8 @@ class ImportSummary:
     errors: list[RowError] = field(default_factory=list)
     is_committed: bool = False
     ignored_columns: list[str] = field(default_factory=list)
+    sheet: str = ""  # the worksheet read ("" for a CSV file)
+    notes: list[str] = field(default_factory=list)  # file-level warnings: hidden rows, sheets
 
     @property
     def is_valid(self) -> bool:
@@ -321,6 +323,8 @@ class ImportSummary:
             "errors": [[e.row, e.column, e.header, e.message] for e in self.errors],
             "is_committed": self.is_committed,
             "ignored_columns": self.ignored_columns,
+            "sheet": self.sheet,
+            "notes": self.notes,
         }
 
     @classmethod
@@ -334,6 +338,8 @@ class ImportSummary:
             errors=[RowError(*e) for e in data["errors"]],
             is_committed=data["is_committed"],
             ignored_columns=data["ignored_columns"],
+            sheet=data.get("sheet", ""),
+            notes=data.get("notes", []),
         )
 
 
@@ -1152,6 +1158,7 @@ def validate_upload(*, upload: ImportUpload, by, progress=None) -> ImportSummary
         status(force=True, state="failed", message=str(exc))
         raise
     summary = _summarize(rows, plan.actions, table.letters, table.ignored, committed=False)
+    summary.sheet, summary.notes = table.sheet, table.notes
     _save_result(upload, summary, plan.actions)
     status(force=True, state="validated", rows=len(rows), validated=len(rows))
     return summary
@@ -1197,6 +1204,8 @@ def commit_upload(*, upload: ImportUpload, by, progress=None) -> ImportSummary:
         status(force=True, state="validated", message=str(ImportConflict()))
         raise ImportConflict() from None
     summary = _summarize(rows, plan.actions, letters, ignored, committed=committed)
+    if previous is not None:
+        summary.sheet, summary.notes = previous.sheet, previous.notes
     _save_result(upload, summary, plan.actions)
     written = summary.created + summary.updated if committed else 0
     status(

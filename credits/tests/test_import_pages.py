@@ -168,3 +168,38 @@ def test_report_has_each_rows_outcome_and_errors(admin_client, world):
     assert values[1][0] == world.T2.id_number
     assert values[1][-3:] == ["新增", None, 2]
     assert values[2][-3:] == ["错误", "参训学时：“参训学时”不能为负数，填写的是 -2。", 3]
+
+
+def test_preview_names_the_sheet_and_warns_of_hidden_sheets_and_rows(admin_client, world):
+    """Last term's hidden copy comes first and row 3 is hidden: the preview says which sheet
+    it read, that the hidden one was skipped and that row 3 is imported; so does the result."""
+    from openpyxl import Workbook
+
+    from credits.importing import HEADERS
+
+    workbook = Workbook()
+    old = workbook.active
+    old.title = "上学期"
+    old.append(HEADERS)
+    old.append(record_row(world.T1, world.projN))
+    old.sheet_state = "hidden"
+    sheet = workbook.create_sheet("培训记录")
+    sheet.append(HEADERS)
+    sheet.append(record_row(world.T2, world.projR))
+    sheet.append(record_row(world.T2, world.projN))
+    sheet.row_dimensions[3].hidden = True
+    content = io.BytesIO()
+    workbook.save(content)
+    url = _upload(admin_client, content.getvalue()).url
+    page = admin_client.get(url).content.decode()
+    assert "文件：records.xlsx · 工作表：培训记录" in page
+    assert "隐藏的工作表不读取：已跳过 上学期。" in page
+    assert "有 1 行在 Excel 中被隐藏（第 3 行），这些行也会导入。" in page
+    assert "全部 2 行检查通过。确认后将新增 2 条" in page
+    upload_id = url.rstrip("/").rsplit("/", 1)[1]
+    page = admin_client.post(
+        reverse("imports:confirm"), {"upload": upload_id}, follow=True
+    ).content.decode()
+    assert "导入完成：新增 2 条" in page
+    assert "工作表：培训记录" in page
+    assert not TrainingRecord.objects.filter(teacher=world.T1, project=world.projN).exists()
