@@ -232,8 +232,12 @@ CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 CELERY_REDIS_SOCKET_TIMEOUT = 10
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": CELERY_TASK_PUBLISH_RETRY_POLICY}
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # A task whose worker died un-acknowledged is handed to another worker after this long.
-    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    # A task whose worker died unacknowledged is handed to another worker after this long;
+    # workers look for such tasks every 10 s. It exceeds the longest retry back-off (a task
+    # waiting for its retry is held unacknowledged); a task still running after it may run
+    # twice at once, which the audit's and the import's steps allow (docs/operations.md).
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "300")),
+    "unacked_restore_throttle": 1,
     "socket_connect_timeout": 2,
     # A Redis that vanished without closing the connection (failover, firewall) is noticed.
     "socket_timeout": 10,

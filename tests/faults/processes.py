@@ -342,6 +342,15 @@ class Stack:
         finally:
             app.close()
 
+    def wait_for_run(self, status: str, *, timeout: float) -> list:
+        """Wait until the latest audit run has `status`; return [status, done, total]."""
+
+        def ended():
+            runs = self.counts()["runs"]
+            return runs[-1] if runs and runs[-1][0] == status else None
+
+        return wait_until(ended, timeout=timeout, interval=0.5, what=f"an audit run {status}")
+
     def upload_statuses(self) -> list[str]:
         """Return the state of every upload kept under MEDIA_ROOT/imports/."""
         return [

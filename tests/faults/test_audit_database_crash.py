@@ -8,20 +8,10 @@ import time
 
 import pytest
 
-from .processes import wait_until
-
 pytestmark = pytest.mark.faults
 AUDIT = "certificates.tasks.run_nightly_audit"
 AS_OF = "2026-06-30"
 RECEIVED = r"audit_county\[[^\]]+\] received"
-
-
-def _last_run(stack, status, *, timeout):
-    def ended():
-        runs = stack.counts()["runs"]
-        return runs[-1] if runs and runs[-1][0] == status else None
-
-    return wait_until(ended, timeout=timeout, interval=0.5, what=f"an audit run {status}")
 
 
 def _without_runs(counts):
@@ -39,7 +29,7 @@ def test_a_database_crash_mid_audit_is_retried_until_the_run_finishes(stack):
     time.sleep(35)
     stack.postgres.start()
     # then: the counties' retries reach the restarted database and the run finishes, exactly
-    run = _last_run(stack, "finished", timeout=90)
+    run = stack.wait_for_run("finished", timeout=90)
     assert run[1] >= run[2] == stack.world["counties"]
     assert _without_runs(stack.counts()) == _without_runs(stack.expected)
     assert "Retry in 8s" in worker.output()
@@ -56,11 +46,11 @@ def test_a_county_that_gives_up_fails_the_run_and_the_next_run_completes_it(stac
     time.sleep(8)
     stack.postgres.start()
     # then: the run is marked failed once the database is back, with the counties done so far
-    _status, done, total = _last_run(stack, "failed", timeout=60)
+    _status, done, total = stack.wait_for_run("failed", timeout=60)
     assert done < total == stack.world["counties"]
     # when: the next run starts (beat, the next night)
     stack.send_task(AUDIT, AS_OF)
     # then: it finishes, and the database holds exactly what one clean audit writes
-    _last_run(stack, "finished", timeout=90)
+    stack.wait_for_run("finished", timeout=90)
     assert _without_runs(stack.counts()) == _without_runs(stack.expected)
     assert [run[0] for run in stack.counts()["runs"]] == ["failed", "finished"]
