@@ -24,6 +24,7 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 # The worker as docs/operations.md starts it (prefork), and gunicorn with one sync worker.
 WORKER = ["-m", "celery", "-A", "config", "worker", "-l", "info"]
+WORKER = [*WORKER, "--without-gossip", "--without-mingle"]
 WEB = ["-m", "gunicorn", "config.wsgi", "-w", "1", "--timeout", "120", "-b"]
 
 
