@@ -7,7 +7,8 @@ the API every declared parameter is checked first, by its kind:
 
 - integer (ids, `page`, `page_size`): digits, within a 64-bit integer;
 - boolean: `true` or `false` (also `True`/`False`, `1`/`0`, as django-filter reads them);
-- text (words, dates, search terms, `ordering`): at most 64 characters, `cursor` 512;
+- text (words, dates, search terms, `ordering`): at most 64 characters, `cursor` 512, and no
+  NUL character (Django's forms refuse it, PostgreSQL could not take it);
 
 each at most once, and empty meaning "not given", as django-filter has always read it.
 Anything else is a 400 in the API's error shape, naming the parameter without repeating a
@@ -37,6 +38,7 @@ MESSAGES = {
     "too_long": _("参数“%(name)s”过长：最多 %(limit)d 个字符。"),
     "integer": _("参数“%(name)s”应为整数（最多 19 位）。"),
     "boolean": _("参数“%(name)s”应为 true 或 false。"),
+    "nul": _("参数“%(name)s”不能含有空字符（NUL）。"),
 }
 
 
@@ -99,6 +101,8 @@ def _problem(name: str, kind: str, values: list[str]) -> str | None:
             "name": name,
             "limit": LONG_TEXT_MAX.get(name, TEXT_MAX),
         }
+    elif "\x00" in value:
+        return str(MESSAGES["nul"]) % {"name": name}
     return None
 
 
@@ -112,6 +116,7 @@ class ApiFilterBackend(DjangoFilterBackend):
 
 # -- the schema ----------------------------------------------------------------------------------
 _EMPTY = {"type": "string", "enum": [""]}
+NO_NUL = "^[^\\x00]*$"
 
 
 def document_parameter(parameter: dict) -> dict:
@@ -131,4 +136,5 @@ def document_parameter(parameter: dict) -> dict:
         schema = {"anyOf": [schema, _EMPTY]}
     elif kind == "string":
         schema["maxLength"] = LONG_TEXT_MAX.get(parameter["name"], TEXT_MAX)
+        schema["pattern"] = NO_NUL  # Django's forms refuse a NUL; PostgreSQL could not take it
     return {**parameter, "schema": schema}
