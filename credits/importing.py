@@ -23,6 +23,7 @@ row error that reveals nothing about the rows outside.
 from __future__ import annotations
 
 import datetime
+import fcntl
 import io
 import json
 import math
@@ -32,6 +33,7 @@ import secrets
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -69,6 +71,7 @@ from .import_files import (
     NO_FORMULA_RESULT,
     TEXT_EXTENSIONS,
     FileTooLarge,
+    ImportFileError,
     NoDataRows,
     NotATable,
     OldExcelFormat,
@@ -87,6 +90,9 @@ from .selectors import policy_spec, published_policies
 
 INLINE_ROW_LIMIT = 2_000  # more rows than this are checked and written by a Celery task
 UPLOAD_TTL = datetime.timedelta(days=2)  # uploads hold ID numbers: kept no longer than needed
+MAX_UPLOADS_PER_SCHOOL = 20  # uploads kept at once for a school (an account without one)
+MAX_UPLOAD_BYTES_PER_SCHOOL = 200 * 1024 * 1024  # and their files on disk together
+STALE_AFTER = datetime.timedelta(hours=1)  # a step not heard of for this long is not running
 LOOKUP_CHUNK = 10_000  # values per `__in` lookup (SQLite allows 32,766 parameters)
 WRITE_CHUNK = 1_000  # rows per bulk write; progress is reported after each
 PROGRESS_EVERY = 1_000  # rows between two progress reports while reading
@@ -120,6 +126,16 @@ RECORD_FIELDS = ("hours", "leave_hours", "grade", "role", "completed_on")
 
 
 # -- errors -------------------------------------------------------------------------------------
+class UploadLimitReached(ImportFileError):
+    """The school's uploads in progress fill its share of the upload store."""
+
+    code = "import_upload_limit"
+    message = _(
+        "本校已有 %(count)d 个上传的文件正在校验或写入（最多同时保留 %(limit)d 个），"
+        "请等它们处理完成后再上传。"
+    )
+
+
 class UploadNotFound(CreditError):
     """No upload with this id belongs to the user (expired, removed or someone else's)."""
 
@@ -353,10 +369,21 @@ class ImportUpload:
     filename: str
     created_at: str
     directory: Path
+    school_id: int | None = None  # whose share of the store it takes (None: the user's own)
 
     @property
     def source(self) -> Path:
+        """The uploaded file itself: removed once it has been read."""
         return self.directory / "source"
+
+    @property
+    def owner(self) -> str:
+        return _owner(self.school_id, self.user_id)
+
+
+def _owner(school_id: int | None, user_id: int | None) -> str:
+    """Return the key of the share of the upload store an upload takes: its school's."""
+    return f"school:{school_id}" if school_id else f"user:{user_id}"
 
 
 def imports_root() -> Path:
@@ -367,28 +394,92 @@ def imports_root() -> Path:
 def store_upload(*, file, by) -> ImportUpload:
     """Keep an uploaded file under a new random id tied to `by`; refuse files above the limit.
 
-    The size is checked before anything is read, so an oversized file is never parsed.
+    The size is checked before anything is read, so an oversized file is never parsed. A school
+    keeps at most MAX_UPLOADS_PER_SCHOOL uploads and MAX_UPLOAD_BYTES_PER_SCHOOL on disk: its
+    oldest uploads that are not being checked or written expire to make room, and when every
+    one is, the new upload is refused (UploadLimitReached).
     """
     _require_import_permission(by)
     if file.size > MAX_UPLOAD_BYTES:
         raise FileTooLarge(
             size=f"{file.size / 1024 / 1024:.1f}", limit=MAX_UPLOAD_BYTES // 1024 // 1024
         )
-    _remove_expired_uploads()
-    upload_id = secrets.token_urlsafe(18)
-    directory = imports_root() / upload_id
-    directory.mkdir(parents=True, mode=0o700)
-    with open(directory / "source", "wb") as target:
-        for chunk in file.chunks():
-            target.write(chunk)
     meta = {
         "user_id": by.pk,
+        "school_id": getattr(by, "school_id", None),
         "filename": Path(str(file.name or "upload")).name[:200],
         "created_at": timezone.now().isoformat(),
     }
-    _write_json(directory / "meta.json", meta)
-    _write_json(directory / "status.json", {"state": "uploaded"})
-    return ImportUpload(id=upload_id, directory=directory, **meta)
+    upload_id = secrets.token_urlsafe(18)
+    upload = ImportUpload(id=upload_id, directory=imports_root() / upload_id, **meta)
+    with _store_lock():
+        _remove_expired_uploads()
+        _make_room(owner=upload.owner, incoming=file.size)
+        upload.directory.mkdir(parents=True, mode=0o700)
+        with open(upload.source, "wb") as target:
+            for chunk in file.chunks():
+                target.write(chunk)
+        _write_json(upload.directory / "meta.json", meta)
+        _write_json(upload.directory / "status.json", {"state": "uploaded"})
+    return upload
+
+
+@contextmanager
+def _store_lock():
+    """Hold the upload store's lock (a file beside it), so two uploads cannot both take the
+    school's last place."""
+    root = imports_root()
+    root.parent.mkdir(parents=True, exist_ok=True)
+    with open(root.parent / "imports.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _make_room(*, owner: str, incoming: int) -> None:
+    """Remove `owner`'s oldest uploads not in progress until one more of `incoming` bytes fits."""
+    uploads = sorted(_stored_uploads(owner), key=lambda u: u[0])
+    count = len(uploads)
+    size = sum(u[1] for u in uploads)
+    running = 0
+    for _created_at, upload_size, is_running, directory in uploads:
+        if count < MAX_UPLOADS_PER_SCHOOL and size + incoming <= MAX_UPLOAD_BYTES_PER_SCHOOL:
+            return
+        if is_running:
+            running += 1
+            continue
+        shutil.rmtree(directory, ignore_errors=True)
+        count -= 1
+        size -= upload_size
+    if count >= MAX_UPLOADS_PER_SCHOOL or size + incoming > MAX_UPLOAD_BYTES_PER_SCHOOL:
+        raise UploadLimitReached(count=running, limit=MAX_UPLOADS_PER_SCHOOL)
+
+
+def _stored_uploads(owner: str) -> Iterator[tuple[str, int, bool, Path]]:
+    """Yield (created at, bytes on disk, is in progress, directory) of `owner`'s uploads."""
+    root = imports_root()
+    if not root.is_dir():
+        return
+    fresh_after = time.time() - STALE_AFTER.total_seconds()
+    for directory in root.iterdir():
+        meta = _read_json(directory / "meta.json")
+        if not isinstance(meta, dict):
+            continue
+        if _owner(meta.get("school_id"), meta.get("user_id")) != owner:
+            continue
+        try:
+            files = [entry.stat() for entry in os.scandir(directory) if entry.is_file()]
+            status_at = (directory / "status.json").stat().st_mtime
+        except OSError:
+            continue  # removed meanwhile
+        state = _read_json(directory / "status.json", {}).get("state")
+        is_running = state in IN_PROGRESS and status_at > fresh_after
+        yield str(meta.get("created_at")), sum(f.st_size for f in files), is_running, directory
+
+
+IN_PROGRESS = ("uploaded", "queued", "validating", "committing")
 
 
 def get_upload(*, upload_id: str, by) -> ImportUpload:
@@ -1140,9 +1231,13 @@ class _Progress:
 def validate_upload(*, upload: ImportUpload, by, progress=None) -> ImportSummary:
     """Read and check every row of an upload without writing; keep the result for the confirm.
 
-    File-level problems raise ImportFileError; row problems are listed in the summary.
+    File-level problems raise ImportFileError; row problems are listed in the summary. The
+    uploaded file is removed once it has been read (refused or checked): rows.json holds what the
+    confirm and the report need, with every value cut to about 50 characters.
     """
     _require_import_permission(by)
+    if not upload.source.exists() and (checked := import_summary(upload=upload)) is not None:
+        return checked  # checked already (a task delivered twice): the file is gone by design
     status = _Progress(upload, progress)
     status(force=True, state="validating", step="validate", validated=0, written=0, message="")
     try:
@@ -1155,11 +1250,14 @@ def validate_upload(*, upload: ImportUpload, by, progress=None) -> ImportSummary
         _write_json(upload.directory / "table.json", {"letters": table.letters})
         plan = plan_rows(rows, by)
     except CreditError as exc:
+        if isinstance(exc, ImportFileError):
+            upload.source.unlink(missing_ok=True)  # refused: nothing of it is kept
         status(force=True, state="failed", message=str(exc))
         raise
     summary = _summarize(rows, plan.actions, table.letters, table.ignored, committed=False)
     summary.sheet, summary.notes = table.sheet, table.notes
     _save_result(upload, summary, plan.actions)
+    upload.source.unlink(missing_ok=True)
     status(force=True, state="validated", rows=len(rows), validated=len(rows))
     return summary
 
