@@ -662,6 +662,15 @@ def page_cases(rule: Page, endpoint: Endpoint, world, user: str) -> list[Case]:
         cases.append(
             Case(label, "POST", url, expect_for("POST", label), body(row), row, json=rule.json)
         )
+    if rule.away_body is not None:
+        # The user's own row in the URL, another jurisdiction's in the body.
+        _home, other = SLOTS[rule.away_body_slot].rows(user)
+        if other is not None:
+            other_row = row_of(world, other, user)
+            data = rule.away_body(world, rows[0][1], user, other_row)
+            expect = NOCHANGE if user in rule.post else DENY
+            label = "home+away-body"
+            cases.append(Case(label, "POST", build(rows[0][1]), expect, data, other_row))
     return cases
 
 
@@ -787,7 +796,11 @@ def admin_cases(rule: AdminView, endpoint: Endpoint, world, user: str) -> list[C
     cases = []
     if kind == "changelist":
         url = _url(endpoint)
-        cases.append(Case("-", "GET", url, OK if sees("home") else DENY))
+        away = dict(targets).get("away")
+        leak = None
+        if away is not None:
+            leak = model.list_marker(away) if model.list_marker else str(away)
+        cases.append(Case("-", "GET", url, OK if sees("home") else DENY, leak=leak))
         for label, row in targets:
             expect = DENY
             if sees("home"):

@@ -125,6 +125,10 @@ class Page:
     maybe: frozenset[str] = NONE  # users for whom the issue leaves the answer open
     leak: Callable | None = None  # (world, away row) -> what a 200 list must not show
     leak_slot: str | None = None  # the slot of that away row
+    # (world, home row in the URL, user, away row of away_body_slot) -> a POST body naming a
+    # row out of reach: nothing may be written
+    away_body: Callable | None = None
+    away_body_slot: str | None = None
     public: bool = False  # open to anyone; every answer but 5xx is fine
 
 
@@ -172,14 +176,17 @@ def _record_edit_body(world, row, user):
     }
 
 
-def _results_body(world, row, user):
-    # Grades for every record of the project, and for one of another institution's projects.
+def _results(*records) -> dict:
     data = {}
-    for record in (world.rec1, world.rec2, world.rec5, world.rec3):
-        data[f"grade-{record.pk}"] = "good"
+    for record in records:
+        data[f"grade-{record.pk}"] = "pass"
         data[f"hours-{record.pk}"] = "20"
         data[f"leave_hours-{record.pk}"] = "0"
     return data
+
+
+def _results_body(world, row, user):
+    return _results(*row.records.all())
 
 
 def _push_body(world, row, user):
@@ -312,6 +319,9 @@ PAGES: list[Page] = [
         slot="school_course",
         kwargs=_project_pk,
         body=lambda world, row, user: {"teacher_ids": str(world.T2.pk)},
+        # Another school's teacher into the school's own course.
+        away_body=lambda world, row, user, teacher: {"teacher_ids": str(teacher.pk)},
+        away_body_slot="teacher",
     ),
     Page(
         "credits:project_results",
@@ -320,6 +330,9 @@ PAGES: list[Page] = [
         slot="project",
         kwargs=_project_pk,
         body=_results_body,
+        # Grades for a record of another institution's project, sent with the own project.
+        away_body=lambda world, row, user, record: _results(record),
+        away_body_slot="record",
     ),
     # -- projects --------------------------------------------------------------------------------
     Page(
@@ -507,6 +520,8 @@ class AdminModel:
     row: str | None = None  # the world name of the row when slot is None
     frozen_rows: tuple[str, ...] = ()  # rows nobody may change or delete (a published policy)
     alter: tuple[str, str] | None = None  # (field, value) a change POST writes
+    # What of the away row must not be on the user's changelist (its str() by default).
+    list_marker: Callable | None = None
 
     def may(self, user: str, action: str) -> bool:
         if user == SU:
@@ -564,6 +579,7 @@ ADMIN_MODELS: list[AdminModel] = [
     AdminModel(
         "institutions.loginunlock",
         slot="unlock",
+        list_marker=lambda row: row.account.username,
         view=OFFICERS,
         superuser=_READ_ONLY,
         has_history=False,
@@ -571,6 +587,7 @@ ADMIN_MODELS: list[AdminModel] = [
     AdminModel(
         "institutions.apicalllog",
         slot="api_call",
+        list_marker=lambda row: row.client.name,
         view=OFFICERS,
         superuser=_READ_ONLY,
         has_history=False,
@@ -588,6 +605,7 @@ ADMIN_MODELS: list[AdminModel] = [
     AdminModel(
         "trainees.nationaliddisclosure",
         slot="disclosure",
+        list_marker=lambda row: row.teacher.name,
         view=roles(RO),
         superuser=_READ_ONLY,
         has_history=False,
