@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate
+from django.test import RequestFactory
 from django.core.management import call_command
 from django.db.models import Count, Q
 
@@ -78,7 +79,8 @@ def test_seed_demo_builds_xinjiang_once(seeded, client, settings, tmp_path):
 
     # Each demo login authenticates with demo12345 and is listed at the end of the run.
     for username in DEMO_USERNAMES:
-        assert authenticate(username=username, password="demo12345") is not None
+        login = RequestFactory().post("/accounts/login/")  # django-axes needs the request
+        assert authenticate(login, username=username, password="demo12345") is not None
         assert username in seeded["first"]
     assert User.objects.get(username="demo-admin").is_superuser
     assert User.objects.get(username="demo-teacher").teacher_profile is not None
