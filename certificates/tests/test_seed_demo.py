@@ -4,9 +4,9 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate
-from django.test import RequestFactory
 from django.core.management import call_command
 from django.db.models import Count, Q
+from django.test import RequestFactory
 
 from certificates.models import Certificate
 from credits.models import CycleProgress
