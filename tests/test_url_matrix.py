@@ -11,6 +11,7 @@ so all tests share one world, built once for the module.
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import re
 from collections import Counter
@@ -183,6 +184,22 @@ def test_no_rule_and_no_url_key_is_given_twice():
     urls = sorted(key for key, count in ENDPOINT_KEYS.items() if count > 1)
     assert not rules, f"rules given twice: {rules}"
     assert not urls, f"URL patterns sharing a key: {urls}"
+
+
+def test_rules_fill_exactly_the_parameters_of_their_url(matrix):
+    """A rule's kwargs name every parameter of its URL pattern and nothing else."""
+    wrong = []
+    for rule in PAGES + ADMIN_SITE:
+        endpoint = BY_KEY.get(rule.key)
+        if endpoint is None:
+            continue  # a stale rule: test_every_rule_names_a_url_pattern says so
+        row = None
+        if rule.slot is not None and not rule.in_body:
+            row = row_of(matrix, SLOTS[rule.slot].home, SU)
+        filled = set(rule.kwargs(matrix, row, SU)) if rule.kwargs else set()
+        if filled != set(endpoint.params):
+            wrong.append(f"{rule.key}: fills {sorted(filled)}, URL has {list(endpoint.params)}")
+    assert not wrong, "\n".join(wrong)
 
 
 def test_history_rules_say_which_models_keep_versions():
@@ -525,6 +542,7 @@ def matrix_world(django_db_setup, django_db_blocker, tmp_path_factory, request):
 # -- state: what a refused request must not have written ------------------------------------------
 
 WATCHED_APPS = {
+    "axes",
     "institutions",
     "trainees",
     "projects",
@@ -537,6 +555,7 @@ WATCHED_APPS = {
 }
 
 
+@functools.cache
 def _fingerprint_sql() -> str:
     """One query: row count of every watched table, and its latest updated_at where it has one."""
     selects = []
@@ -551,15 +570,9 @@ def _fingerprint_sql() -> str:
     return " UNION ALL ".join(selects)
 
 
-FINGERPRINT_SQL = None
-
-
 def fingerprint() -> dict:
-    global FINGERPRINT_SQL
-    if FINGERPRINT_SQL is None:
-        FINGERPRINT_SQL = _fingerprint_sql()
     with connection.cursor() as cursor:
-        cursor.execute(FINGERPRINT_SQL)
+        cursor.execute(_fingerprint_sql())
         return {label: (count, latest) for label, count, latest in cursor.fetchall()}
 
 
