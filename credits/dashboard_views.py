@@ -2,8 +2,8 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,6 +11,7 @@ from config.permissions import requires
 
 from .dashboard import STATUS_ORDER, open_anomalies_for, overview_for, teachers_by_status
 from .models import AuditAnomaly, CountySummary, ProgressStatus
+from .services import resolve_anomaly
 
 
 @requires(CountySummary, "view")
@@ -49,12 +50,11 @@ def anomalies(request):
 @require_POST
 @requires(AuditAnomaly, "change")
 def anomaly_resolve(request, pk):
-    """Mark an anomaly handled, with who and when."""
-    updated = (
-        AuditAnomaly.objects.restrict(request.user, "change")
-        .filter(pk=pk, is_resolved=False)
-        .update(is_resolved=True, resolved_by=request.user, resolved_at=timezone.now())
-    )
-    if updated:
+    """Mark an anomaly handled, with who and when; another jurisdiction's is a 404."""
+    try:
+        resolved = resolve_anomaly(anomaly_id=pk, by=request.user)
+    except AuditAnomaly.DoesNotExist as error:
+        raise Http404 from error
+    if resolved:
         messages.success(request, _("已标记为已处理。"))
     return redirect("credits:anomalies")

@@ -1,5 +1,6 @@
 """Writes of the credits app, one module per sub-domain, re-exported here."""
 
+from .anomalies import resolve_anomaly
 from .approval import (
     ApprovalResult,
     approve_records,
@@ -39,6 +40,7 @@ __all__ = [
     "recompute_county_progress",
     "register_training_record",
     "reject_records",
+    "resolve_anomaly",
     "simulate_credits",
     "store_policy",
     "update_training_record",

@@ -54,7 +54,7 @@ def test_anomalies_are_listed_and_marked_handled_with_who(client, world):
     html = client.get(reverse("credits:anomalies")).content.decode()
     assert "张一：甲 与 乙 重叠" in html
     assert "李三" not in html
-    client.post(reverse("credits:anomaly_resolve", args=[theirs.pk]))
+    assert client.post(reverse("credits:anomaly_resolve", args=[theirs.pk])).status_code == 404
     client.post(reverse("credits:anomaly_resolve", args=[mine.pk]))
     mine.refresh_from_db()
     theirs.refresh_from_db()
