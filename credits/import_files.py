@@ -14,12 +14,15 @@ import csv
 import datetime
 import io
 import re
+import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from openpyxl.utils import get_column_letter
@@ -34,6 +37,7 @@ HEADER_SEARCH_ROWS = 10  # a title row or two above the header is allowed
 BLANK_RUN_ENDS_TABLE = 10_000  # formatted but empty rows after the data end the table
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell; longer text was not made by Excel
 MAX_COLUMNS = 1_000  # columns read; cells further right are skipped (Excel has 16,384)
+MAX_CELL_ERRORS = 100_000  # cells found wrong while parsing (50,000 rows × 2 columns)
 MAX_CELLS = 2_000_000  # cells read in one file (50,000 rows × 40), formatted empty ones too
 MAX_SHEETS_SEARCHED = 50  # visible sheets whose first rows are searched for the header
 READ_SECONDS = 10  # CPU time of the reading thread to open and read one upload
@@ -202,6 +206,17 @@ class MergedCells(ImportFileError):
     )
 
 
+class TooManyCellErrors(ImportFileError):
+    """So many cells are wrong that the file is more likely the wrong one than mistyped."""
+
+    code = "import_too_many_cell_errors"
+    message = _(
+        "表格中填写有误的单元格超过了 %(limit)s 个（读到第 %(row)d 行时），最多的是“%(header)s”列"
+        "（%(count)s 个），未读完。常见原因是选错了文件、表头与内容错位或整列格式不对："
+        "请先核对前几行，改正后再上传。"
+    )
+
+
 class TooManyRows(ImportFileError):
     """More data rows than one import takes."""
 
@@ -221,8 +236,8 @@ INVISIBLE_RANGES = (
     (0x2060, 0x2064), (0x2066, 0x206F), (0x2800, 0x2800), (0x3164, 0x3164), (0xFE00, 0xFE0F),
     (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF9, 0xFFFB), (0xE0001, 0xE0001), (0xE0020, 0xE007F),
 )  # fmt: skip
-DROP_INVISIBLE = dict.fromkeys(
-    code for first, last in INVISIBLE_RANGES for code in range(first, last + 1)
+INVISIBLE_RE = re.compile(
+    "[" + "".join(f"\\U{first:08x}-\\U{last:08x}" for first, last in INVISIBLE_RANGES) + "]"
 )
 
 
@@ -232,7 +247,7 @@ def clean_text(value) -> str:
     text = value if isinstance(value, str) else str(value)
     if text.isascii() and text.isprintable():  # most cells: the fast path
         return text.strip()
-    return unicodedata.normalize("NFKC", text).translate(DROP_INVISIBLE).strip()
+    return INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", text)).strip()
 
 
 def shown_value(value, *, limit: int = SHOWN_CHARS) -> str:
@@ -244,7 +259,43 @@ def shown_value(value, *, limit: int = SHOWN_CHARS) -> str:
     text = value if isinstance(value, str) else str(value)
     if len(text) <= limit:
         return text
-    return _t("%(start)s…（共 %(count)d 个字符）") % {"start": text[:limit], "count": len(text)}
+    return translated(SHOWN_TEMPLATE) % {"start": text[:limit], "count": len(text)}
+
+
+SHOWN_TEMPLATE = _("%(start)s…（共 %(count)d 个字符）")
+_pinned = threading.local()
+
+
+@contextmanager
+def language_pinned():
+    """Look the active language up once for a whole read, instead of once per message.
+
+    Django's get_language() goes through asgiref's thread-local (microseconds a call); a read
+    does not change language halfway.
+    """
+    previous = getattr(_pinned, "language", None)
+    _pinned.language = get_language()
+    try:
+        yield
+    finally:
+        _pinned.language = previous
+
+
+_TRANSLATED: dict[tuple[str | None, int], str] = {}
+
+
+def translated(message) -> str:
+    """Return a module-level lazy message in the active language, translated once per language.
+
+    A file of 50,000 bad rows makes hundreds of thousands of messages; gettext through
+    Django's thread-local machinery costs more than everything else done per cell. The key is
+    the message object's id: only messages that live as long as the process are passed here.
+    """
+    key = (getattr(_pinned, "language", None) or get_language(), id(message))
+    text = _TRANSLATED.get(key)
+    if text is None:
+        text = _TRANSLATED[key] = str(message)
+    return text
 
 
 # -- columns and headers ------------------------------------------------------------------------
@@ -257,6 +308,7 @@ class Column:
     is_required: bool
     aliases: tuple[str, ...] = ()
     width: int = 12
+    max_chars: int = 40  # longer text is no ID number, code, number, word or date: a row error
 
 
 COLUMNS = (
@@ -267,7 +319,7 @@ COLUMNS = (
         ("身份证号", "身份证", "公民身份号码", "身份证件号码", "证件号码", "证件号"),
         22,
     ),
-    Column("name", "姓名", True, ("教师姓名", "学员姓名", "参训人员", "参训教师"), 12),
+    Column("name", "姓名", True, ("教师姓名", "学员姓名", "参训人员", "参训教师"), 12, 60),
     Column("project_code", "项目编号", True, ("项目代码", "项目编码", "培训项目编号"), 16),
     Column(
         "hours",

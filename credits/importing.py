@@ -31,7 +31,9 @@ import os
 import re
 import secrets
 import shutil
+import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -60,7 +62,7 @@ from projects.plausibility import record_problems
 from trainees.models import Teacher
 from trainees.national_id import normalize_id_number, validate_id_number
 
-from . import rules
+from . import import_files, rules
 from .errors import CreditError, CreditRuleError, PolicyNotFound
 from .import_files import (
     COLUMN_BY_KEY,
@@ -76,14 +78,17 @@ from .import_files import (
     NotATable,
     OldExcelFormat,
     Table,
+    TooManyCellErrors,
     clean_text,
     data_rows,
     hidden_rows_note,
+    language_pinned,
     looks_like_text,
     markup_kind,
     not_excel,
     open_csv,
     shown_value,
+    translated,
 )
 from .import_xlsx import open_xlsx
 from .selectors import policy_spec, published_policies
@@ -241,7 +246,8 @@ def _row_message(code: str, **params) -> str:
     for name in QUOTED_PARAMS:
         if name in params:
             params[name] = shown_value(params[name])
-    return str(ROW_MESSAGES[code]) % params
+    # One string per distinct message: a column wrong in every row repeats one message.
+    return sys.intern(translated(ROW_MESSAGES[code]) % params)
 
 
 # -- parsed rows and results --------------------------------------------------------------------
@@ -593,7 +599,7 @@ COMPACT_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 SCIENTIFIC_RE = re.compile(r"^\d(?:\.\d+)?E\+?\d+$", re.IGNORECASE)
 NAME_DOTS = str.maketrans(dict.fromkeys("•・.‧∙⋅・", "·"))
 FIRST_SERIAL, LAST_SERIAL = 32874, 73051  # 1990-01-01 … 2099-12-31 as Excel serial numbers
-MAX_VALUE_CHARS = 100  # longer text in one of the sheet's columns is no ID, name, code…
+MAX_VALUE_CHARS = 100  # a cell longer than this is kept for the report as shown_value cuts it
 
 
 def _display(value) -> str:
@@ -624,7 +630,7 @@ def _float_text(value: float) -> str:
 def _raw(value) -> str:
     """Return a cell as the report repeats it: as typed, at most about 50 characters."""
     if type(value) is str and len(value) > MAX_VALUE_CHARS:
-        return shown_value(value)  # no strip() of 30,000 characters per cell
+        return sys.intern(shown_value(value))  # no strip() of 30,000 characters per cell
     return shown_value(_display(value))
 
 
@@ -652,7 +658,7 @@ def parse_row(number: int, cells: tuple, table: Table) -> ParsedRow:
             )
             continue
         if isinstance(value, str):
-            if len(value) > MAX_VALUE_CHARS:
+            if len(value) > column.max_chars:
                 parsed.add_error(
                     column.key, _row_message("too_long", header=column.header, value=value)
                 )
@@ -839,11 +845,18 @@ def read_rows(table: Table, *, progress: Callable[[int], None] | None = None) ->
     The table's notes gain a warning when data rows are hidden in Excel.
     """
     rows = []
+    wrong: Counter[str] = Counter()  # wrong cells by column key
     try:
-        for number, cells in data_rows(table):
-            rows.append(parse_row(number, cells, table))
-            if progress is not None and len(rows) % PROGRESS_EVERY == 0:
-                progress(len(rows))
+        with language_pinned():
+            for number, cells in data_rows(table):
+                parsed = parse_row(number, cells, table)
+                rows.append(parsed)
+                if parsed.errors:
+                    wrong.update(key for key, _message in parsed.errors)
+                    if wrong.total() > import_files.MAX_CELL_ERRORS:
+                        _refuse_wrong_file(wrong, number)
+                if progress is not None and len(rows) % PROGRESS_EVERY == 0:
+                    progress(len(rows))
         table.finish()  # the rest of the sheet: merged cells, hidden rows
     finally:
         table.close()
@@ -852,6 +865,16 @@ def read_rows(table: Table, *, progress: Callable[[int], None] | None = None) ->
     if not rows:
         raise NoDataRows(row=table.header_row + 1)
     return rows
+
+
+def _refuse_wrong_file(wrong: Counter[str], row: int) -> None:
+    key, count = wrong.most_common(1)[0]
+    raise TooManyCellErrors(
+        limit=f"{import_files.MAX_CELL_ERRORS:,}",
+        row=row,
+        header=COLUMN_BY_KEY[key].header,
+        count=f"{count:,}",
+    )
 
 
 # -- checking rows against the database ---------------------------------------------------------

@@ -428,7 +428,7 @@ def test_float_noise_of_a_formula_is_not_an_error(tmp_path, world):
 
 @pytest.mark.parametrize(
     ("hours", "shown"),
-    [("1E+999999", "1E+999999"), ("9" * 90, "9" * 50 + "…（共 90 个字符）")],
+    [("1E+999999", "1E+999999"), ("9" * 35, "9" * 35)],
 )
 def test_absurd_numbers_are_too_large_not_a_crash(tmp_path, world, hours, shown):
     (row,) = _rows(tmp_path, xlsx([record_row(world.T1, world.projR, hours=hours)]))
@@ -456,3 +456,28 @@ def test_every_row_message_quotes_values_through_shown_value(admin, world):
     assert column == "C"
     assert "X" * 50 + "…（共 80 个字符）" in message
     assert "X" * 51 not in message
+
+
+def test_a_file_of_wrong_cells_is_refused_naming_the_worst_column(tmp_path, world, monkeypatch):
+    """Past MAX_CELL_ERRORS wrong cells the file is refused: wrong file or shifted columns."""
+    monkeypatch.setattr(import_files, "MAX_CELL_ERRORS", 5)
+    rows = [record_row(world.T1, world.projR, hours="四十", done="明天") for _ in range(4)]
+    with pytest.raises(import_files.TooManyCellErrors) as excinfo:
+        _rows(tmp_path, xlsx(rows))
+    assert str(excinfo.value).startswith(
+        "表格中填写有误的单元格超过了 5 个（读到第 4 行时），最多的是“参训学时”列（3 个），未读完。"
+    )
+
+
+@pytest.mark.parametrize(("column", "length"), [(0, 41), (1, 61), (3, 41)])
+def test_each_column_has_a_length_beyond_which_the_cell_is_wrong(tmp_path, world, column, length):
+    """An ID number, code, number… of more than 40 characters (a name of more than 60) is not
+    parsed: the cell is reported as too long, quoted in 50 characters."""
+    row = record_row(world.T1, world.projR)
+    row[column] = "1" * length
+    (parsed,) = _rows(tmp_path, xlsx([row]))
+    key = import_files.COLUMNS[column].key
+    ((error_key, message),) = parsed.errors
+    assert error_key == key
+    assert message.startswith(f"“{import_files.COLUMNS[column].header}”填写的内容过长，请核对")
+    assert getattr(parsed, key) in ("", None)  # not kept

@@ -41,15 +41,27 @@ MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 WORKSHEET = RELS + "/worksheet"
-CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8"?>'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    "</Types>"
-)
+SPREADSHEETML = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+
+
+def _content_types(*, has_strings: bool) -> str:
+    """Return [Content_Types].xml as Excel writes it (openpyxl finds the parts through it)."""
+    overrides = [
+        ("/xl/workbook.xml", SPREADSHEETML + ".sheet.main+xml"),
+        ("/xl/worksheets/sheet1.xml", SPREADSHEETML + ".worksheet+xml"),
+    ]
+    if has_strings:
+        overrides.append(("/xl/sharedStrings.xml", SPREADSHEETML + ".sharedStrings+xml"))
+    items = "".join(f'<Override PartName="{n}" ContentType="{t}"/>' for n, t in overrides)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        f'<Default Extension="xml" ContentType="application/xml"/>{items}</Types>'
+    )
+
+
 CHILD = r"""
 import json, os, resource, sys, time
 sys.path.insert(0, os.getcwd())
@@ -114,7 +126,7 @@ def write_workbook(
         f"<sheets>{entries}</sheets></workbook>"
     )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("[Content_Types].xml", _content_types(has_strings=strings is not None))
         archive.writestr(
             "_rels/.rels",
             _sheet_rels([(RELS + "/officeDocument", "xl/workbook.xml")]),
@@ -189,8 +201,8 @@ def cells_in_one_row(directory: Path, scale: float) -> Path:
 
 
 def wide_rows(directory: Path, scale: float) -> Path:
-    """2,000 rows of 1,500 numbered cells: 3 million cells, no repetition a zip squeezes."""
-    rows_count = max(int(2_000 * scale), 3)
+    """1,700 rows of 1,500 numbered cells: 2.5 million cells in 9 MB, little for a zip to squeeze."""
+    rows_count = max(int(1_700 * scale), 3)
 
     def rows() -> Iterator[str]:
         yield header_row()
@@ -221,6 +233,22 @@ def one_huge_shared_string(directory: Path, scale: float) -> Path:
     return write_workbook(
         directory / "one_huge_shared_string.xlsx", sheet_xml(rows), strings=strings
     )
+
+
+def huge_inline_string(directory: Path, scale: float) -> Path:
+    """One 400 MB string inline in the sheet (issue #15's 3.8 GB peak, whichever part holds it)."""
+    length = max(int(400 * MB * scale), 40_000)
+
+    def rows() -> Iterator[str]:
+        yield header_row() + '<row r="2"><c r="B2" t="inlineStr"><is><t>'
+        left = length
+        while left > 0:
+            n = min(MB, left)
+            yield "A" * n
+            left -= n
+        yield "</t></is></c></row>"
+
+    return write_workbook(directory / "huge_inline_string.xlsx", sheet_xml(rows))
 
 
 def long_inline_text(directory: Path, scale: float) -> Path:
@@ -319,6 +347,30 @@ def amplified_string(directory: Path, scale: float) -> Path:
     return write_workbook(directory / "amplified_string.xlsx", rows, strings=strings)
 
 
+def every_cell_wrong(directory: Path, scale: float) -> Path:
+    """50,000 rows whose 8 cells each hold 99 characters: the most messages a file can make."""
+    rows_count = max(int(50_000 * scale), 10)
+
+    def rows() -> Iterator[str]:
+        yield header_row()
+        for r in range(2, rows_count + 2):
+            cells = "".join(
+                f'<c t="inlineStr"><is><t>{r:06d}{c}{"错" * 92}</t></is></c>' for c in range(8)
+            )
+            yield f'<row r="{r}">{cells}</row>'
+
+    return write_workbook(directory / "every_cell_wrong.xlsx", sheet_xml(rows))
+
+
+def csv_wide_row(directory: Path, scale: float) -> Path:
+    """A CSV file of 10 MB whose second line is ten million empty fields."""
+    path = directory / "csv_wide_row.csv"
+    with open(path, "w", encoding="utf-8") as target:
+        target.write(",".join(HEADERS) + "\n")
+        target.write("," * max(int(10 * MB * scale) - 200, 1000) + "\n")
+    return path
+
+
 def html_renamed(directory: Path, scale: float) -> Path:
     """A web page exported by another system and saved as .xlsx."""
     path = directory / "html_renamed.xlsx"
@@ -362,6 +414,7 @@ HOSTILE_FILES: dict[str, Callable[[Path, float], Path]] = {
     "cells_in_one_row": cells_in_one_row,
     "wide_rows": wide_rows,
     "one_huge_shared_string": one_huge_shared_string,
+    "huge_inline_string": huge_inline_string,
     "long_inline_text": long_inline_text,
     "declared_huge_part": declared_huge_part,
     "zip_bomb": zip_bomb,
@@ -370,6 +423,8 @@ HOSTILE_FILES: dict[str, Callable[[Path, float], Path]] = {
     "entity_expansion": entity_expansion,
     "many_members": many_members,
     "amplified_string": amplified_string,
+    "every_cell_wrong": every_cell_wrong,
+    "csv_wide_row": csv_wide_row,
     "html_renamed": html_renamed,
     "legit_rows": legit_rows,
 }
