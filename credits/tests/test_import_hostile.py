@@ -14,7 +14,7 @@ import pytest
 from django.core.management import call_command
 from openpyxl import Workbook
 
-from credits import import_files, import_xlsx
+from credits import import_files, import_xml
 from credits.import_files import (
     HEADERS,
     CellTooLong,
@@ -260,4 +260,4 @@ def test_bench_hostile_upload_smoke(tmp_path):
     assert files["declared_huge_part"]["after"]["outcome"].startswith("refused: ")
     assert files["legit_rows"]["after"]["outcome"] == "read 10 rows"
     assert 0 < files["legit_rows"]["after"]["peak_rss_mb"] < 300
-    assert import_xlsx.MAX_SHEET_BYTES == 200 * 1024 * 1024  # the figure the message quotes
+    assert import_xml.MAX_SHEET_BYTES == 200 * 1024 * 1024  # the figure the message quotes
