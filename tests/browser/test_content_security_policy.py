@@ -51,7 +51,8 @@ def test_page_breaks_no_content_security_policy_rule(page, live_server, browser_
     response = page.goto(f"{live_server.url}{path}")
     page.wait_for_load_state("networkidle")
     # then
-    assert response.status == 200
+    # An unknown certificate number answers 404 with the portal's page: CSP applies there too.
+    assert response.status == (404 if path.startswith("/verify/1") else 200)
     policy = response.headers["content-security-policy"]
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
@@ -73,9 +74,9 @@ def test_language_menu_and_select_all_work_without_inline_script(page, live_serv
     assert boxes.count() == 2
     assert all(boxes.nth(i).is_checked() for i in range(2))
     # when
-    page.locator("#language-select").select_option("en")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.locator("#language-select").select_option("en")
     assert page.locator("html").get_attribute("lang") == "en"
-    page.locator("#language-select").select_option("zh-hans")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.locator("#language-select").select_option("zh-hans")
     assert page.locator("html").get_attribute("lang") == "zh-hans"
