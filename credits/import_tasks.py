@@ -30,3 +30,11 @@ def commit_import(upload_id: str, user_id: int) -> dict:
     result = run_import_step(upload_id=upload_id, user_id=user_id, step="commit")
     logger.info("import %s committed: %s", upload_id, result.get("state", "done"))
     return result
+
+
+@shared_task(ignore_result=True)
+def purge_expired_uploads() -> None:
+    """Delete the working files of uploads older than two days, every night (they hold IDs)."""
+    from .importing import remove_expired_uploads
+
+    remove_expired_uploads()

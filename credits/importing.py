@@ -44,6 +44,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
@@ -507,6 +508,11 @@ def discard_upload(*, upload: ImportUpload) -> None:
     shutil.rmtree(upload.directory, ignore_errors=True)
 
 
+def remove_expired_uploads() -> None:
+    """Delete the working files of uploads older than UPLOAD_TTL (they hold ID numbers)."""
+    _remove_expired_uploads()
+
+
 def _remove_expired_uploads() -> None:
     root = imports_root()
     if not root.is_dir():
@@ -915,7 +921,7 @@ def plan_rows(rows: list[ParsedRow], by, *, lock: bool = False) -> RowPlan:
     keys = {}
     for parsed in rows:
         teacher = teachers.get(parsed.id_number) if not parsed.has_error("id_number") else None
-        project = projects.get(parsed.project_code)
+        project = projects.get((parsed.project_code or "").upper())
         _check_references(parsed, teacher, project)
         if teacher and project and project.is_approved:
             keys[parsed.row] = (teacher[0], project.pk)
@@ -928,7 +934,7 @@ def plan_rows(rows: list[ParsedRow], by, *, lock: bool = False) -> RowPlan:
         key = keys.get(parsed.row)
         action = "error"
         if key is not None:
-            project = projects[parsed.project_code]
+            project = projects[(parsed.project_code or "").upper()]
             record = existing.get(key)
             values = _target_values(parsed, record, project)
             _check_plausible(parsed, values, project, teachers[parsed.id_number], today)
@@ -990,13 +996,22 @@ def _teachers_by_id_number(rows: list[ParsedRow], by) -> dict[str, tuple]:
 
 
 def _projects_by_code(rows: list[ParsedRow], by) -> dict[str, TrainingProject]:
-    """Return the projects `by` may see, by code (approved or not, to say which): one query."""
-    codes = sorted({r.project_code for r in rows if r.project_code})
+    """Return the projects `by` may see, by upper-case code (approved or not, to say which).
+
+    Codes compare case-insensitively: "xj2025re0004" typed by a school or sent by a platform
+    is the project XJ2025RE0004, not "不存在".
+    """
+    codes = sorted({r.project_code.upper() for r in rows if r.project_code})
     found = {}
-    scoped = TrainingProject.objects.restrict(by, "view").select_related("issuing_unit").order_by()
+    scoped = (
+        TrainingProject.objects.restrict(by, "view")
+        .select_related("issuing_unit")
+        .annotate(code_upper=Upper("code"))
+        .order_by()
+    )
     for chunk in _chunks(codes):
-        for project in scoped.filter(code__in=chunk):
-            found[project.code] = project
+        for project in scoped.filter(code_upper__in=chunk):
+            found[project.code.upper()] = project
     return found
 
 

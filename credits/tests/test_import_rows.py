@@ -350,3 +350,11 @@ def test_a_unit_without_policy_is_named():
 
     with pytest.raises(PolicyNotFound, match="火星县 没有生效的学分政策"):
         QuotaSpecs().for_unit(code="990101", name="火星县")
+
+
+def test_lower_case_project_code_finds_the_project(world, admin):
+    """A code typed in lower case is the project, not "不存在" (#15)."""
+    row = record_row(world.T1, world.projR)
+    row[2] = world.projR.code.lower()
+    _upload, summary = check(xlsx([row]), admin)
+    assert summary.error_rows == 0, summary.errors

@@ -122,3 +122,19 @@ def test_the_upload_page_shows_the_limit_message(client, admin, world, monkeypat
     )
     assert response.status_code == 200
     assert "本校已有 1 个上传的文件正在校验或写入" in response.content.decode()
+
+
+def test_nightly_purge_removes_expired_uploads_of_schools_that_upload_no_more(admin):
+    """The 04:15 task deletes an upload past UPLOAD_TTL even if its school never uploads again."""
+    # given
+    from credits.import_tasks import purge_expired_uploads
+
+    old = store_upload(file=uploaded(b"x" * 200, "old.csv"), by=admin)
+    fresh = store_upload(file=uploaded(b"x" * 200, "fresh.csv"), by=admin)
+    then = time.time() - importing.UPLOAD_TTL.total_seconds() - 60
+    os.utime(old.directory, (then, then))
+    # when
+    purge_expired_uploads.delay()
+    # then
+    assert not old.directory.exists()
+    assert fresh.directory.exists()

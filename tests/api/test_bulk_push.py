@@ -224,3 +224,16 @@ def test_absurd_hours_are_an_item_error_not_a_crash(api, hours):
         "hours",
         f"“参训学时”的数值 {hours} 过大，请核对。",
     )
+
+
+def test_a_lower_case_project_code_finds_the_project(api):
+    """Platforms send codes as their users typed them: "t000123" is project T000123 (#15)."""
+    w = api.world
+    response = api.county.post(
+        URL,
+        {"records": [item("ext-lc", w.T2, w.projR, project_code=w.projR.code.lower())]},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    record = TrainingRecord.objects.get(pk=response.json()["items"][0]["record"])
+    assert record.project == w.projR
