@@ -105,7 +105,7 @@ def write_workbook(
     *,
     strings: Callable[[], Iterator[bytes]] | bytes | None = None,
     sheets: list[tuple[str, str]] | None = None,
-    extra: Callable[[zipfile.ZipFile], None] | None = None,
+    add_members: Callable[[zipfile.ZipFile], None] | None = None,
 ) -> Path:
     """Write an .xlsx whose first sheet part is `sheet` (bytes, or a function yielding them).
 
@@ -139,8 +139,8 @@ def write_workbook(
             with archive.open(name, "w", force_zip64=True) as target:
                 for chunk in [part] if isinstance(part, bytes) else part():
                     target.write(chunk)
-        if extra is not None:
-            extra(archive)
+        if add_members is not None:
+            add_members(archive)
     return path
 
 
@@ -322,11 +322,13 @@ def many_members(directory: Path, scale: float) -> Path:
     """A zip of 100,000 tiny members besides the workbook's parts."""
     count = max(int(100_000 * scale), 5_100)
 
-    def extra(archive: zipfile.ZipFile) -> None:
+    def add_members(archive: zipfile.ZipFile) -> None:
         for i in range(count):
             archive.writestr(zipfile.ZipInfo(f"x/{i}"), b"")
 
-    return write_workbook(directory / "many_members.xlsx", sheet_xml(header_row()), extra=extra)
+    return write_workbook(
+        directory / "many_members.xlsx", sheet_xml(header_row()), add_members=add_members
+    )
 
 
 def amplified_string(directory: Path, scale: float) -> Path:
