@@ -30,6 +30,8 @@ class PortalHistoryAdmin(SimpleHistoryAdmin):
         change this very object.
         """
         obj = self._object_or_404(request, object_id)
+        if not str(version_id).isdigit():
+            raise Http404  # simple_history would fail on int() with a 500
         if request.method not in ("GET", "HEAD") and (
             self.revert_disabled(request, obj) or not self.has_change_permission(request, obj)
         ):

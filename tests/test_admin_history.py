@@ -128,3 +128,10 @@ def test_models_without_history_have_no_history_page(client, world):
     client.force_login(world.superuser)
     url = reverse("admin:institutions_administrativeunit_history", args=[world.C1.pk])
     assert client.get(url).status_code == 404
+
+
+def test_a_version_id_that_is_no_number_is_404(client, world):
+    """`…/history/password/` (a link the admin's own pages can lead to) is a 404, not a 500."""
+    client.force_login(world.superuser)
+    url = reverse("admin:trainees_teacher_history", args=[world.T1.pk]) + "password/"
+    assert client.get(url).status_code == 404

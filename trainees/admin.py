@@ -4,12 +4,15 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from config.addresses import client_address
 from config.admin import RestrictedAdmin
 
+from .choices import DisclosureChannel
 from .forms import TeacherChangeForm
 from .models import NationalIdDisclosure, Teacher, TeacherGroup
 from .national_id import mask_id_number
 from .selectors import may_view_national_ids
+from .services import record_national_id_disclosures
 
 # Fields of a teacher (and of its history) that hold an ID number.
 NATIONAL_ID_FIELDS = frozenset({"id_number"})
@@ -57,6 +60,31 @@ class TeacherAdmin(RestrictedAdmin):
 
     class Media:
         js = ("js/national_id.js",)
+
+    def get_search_results(self, request, queryset, search_term):
+        """Search by name, school or a whole ID number; a match on a whole number is logged.
+
+        Finding a teacher by a whole number confirms that number, so guessing the masked
+        birth date one search at a time would show it without a trace. A match therefore
+        counts as a showing (显示) for the roles that may see numbers, and matches nothing
+        for the others.
+        """
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip().upper()
+        if not (len(term) == 18 and term[:17].isdigit()):
+            return results, may_have_duplicates
+        if not may_view_national_ids(request.user):
+            return results.exclude(id_number=term), may_have_duplicates
+        matched = list(results.filter(id_number=term).values_list("pk", flat=True))
+        if matched:
+            record_national_id_disclosures(
+                teacher_ids=matched,
+                by=request.user,
+                channel=DisclosureChannel.ADMIN,
+                path=request.get_full_path(),
+                address=client_address(request),
+            )
+        return results, may_have_duplicates
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         """Use the masked form for an existing teacher; a new one is typed in whole."""

@@ -168,3 +168,36 @@ def test_a_new_teacher_is_typed_in_with_the_whole_number(client, world):
     )
     assert response.status_code == 302
     assert Teacher.objects.get(id_number=number).name == "王五"
+
+
+def _staff(user):
+    user.is_staff = True
+    user.save()
+    return user
+
+
+def test_finding_a_teacher_by_a_whole_number_is_logged(client, world):
+    """A search that confirms a whole ID number counts as a showing: one disclosure row."""
+    # given
+    officer = _staff(world.users[Role.COUNTY_OFFICER])
+    client.force_login(officer)
+    # when
+    page = client.get(reverse("admin:trainees_teacher_changelist"), {"q": world.T1.id_number})
+    wrong = client.get(reverse("admin:trainees_teacher_changelist"), {"q": make_id_number()})
+    # then
+    assert "张一" in page.content.decode()
+    assert "张一" not in wrong.content.decode()
+    assert list(NationalIdDisclosure.objects.values_list("teacher_id", "viewer_id", "channel")) == [
+        (world.T1.pk, officer.pk, "admin")
+    ]
+
+
+def test_roles_without_the_permission_cannot_confirm_a_number_by_search(client, world):
+    """Institution staff see T1 (on their project) but a search by T1's number finds nothing."""
+    staff = _staff(world.users[Role.INSTITUTION_STAFF])
+    client.force_login(staff)
+    by_name = client.get(reverse("admin:trainees_teacher_changelist"), {"q": "张一"})
+    by_number = client.get(reverse("admin:trainees_teacher_changelist"), {"q": world.T1.id_number})
+    assert "张一" in by_name.content.decode()
+    assert "张一" not in by_number.content.decode()
+    assert not NationalIdDisclosure.objects.exists()
