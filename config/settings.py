@@ -81,8 +81,6 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_filters",
-    "django_tables2",
-    "django_htmx",
     "import_export",
     "simple_history",
     "django_celery_beat",
@@ -95,6 +93,8 @@ INSTALLED_APPS = [
     "projects",
     "credits",
     "certificates",
+    "demo",
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -111,7 +111,6 @@ MIDDLEWARE = [
     "institutions.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -290,7 +289,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/semantic.html"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 # A large upload queued for a worker that has not started it after this long (its task was
 # lost with a Redis restart) is given up with a message: upload again, or confirm again.

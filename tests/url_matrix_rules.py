@@ -37,7 +37,7 @@ USERS = (T, SA, CO, PO, RO, IS, SU, NOBODY, ANON)
 EVERYONE = frozenset(USERS)
 SIGNED_IN = EVERYONE - {ANON}
 OFFICERS = frozenset({CO, PO, RO})
-# Like the demo accounts (certificates/demo_data.py): school admins and officers use the admin.
+# Like the demo accounts (demo/data.py): school admins and officers use the admin.
 STAFF = frozenset({SA, CO, PO, RO})
 # No row of the world lies outside the jurisdiction of these two: they get no away row.
 SEES_ALL = frozenset({RO, SU})

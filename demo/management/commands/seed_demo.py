@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from certificates.demo_data import DEMO_PASSWORD, demo_logins, seed_demo
+from demo.data import DEMO_PASSWORD, demo_logins, seed_demo
 from institutions.api_clients import ensure_demo_api_clients
 
 

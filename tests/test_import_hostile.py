@@ -14,19 +14,7 @@ import pytest
 from django.core.management import call_command
 from openpyxl import Workbook
 
-from credits import import_files, import_xml
-from credits.import_files import (
-    HEADERS,
-    CellTooLong,
-    HeaderInHiddenSheet,
-    NotExcelFile,
-    ReadTimedOut,
-    TooManyCells,
-    UnpackedTooLarge,
-    UnusualWorkbook,
-)
-from credits.importing import open_table, read_rows
-from credits.management.commands.bench_hostile_upload import (
+from bench.management.commands.bench_hostile_upload import (
     amplified_string,
     cells_in_one_row,
     declared_huge_part,
@@ -42,6 +30,18 @@ from credits.management.commands.bench_hostile_upload import (
     write_workbook,
     zip_bomb,
 )
+from credits import import_files, import_xml
+from credits.import_files import (
+    HEADERS,
+    CellTooLong,
+    HeaderInHiddenSheet,
+    NotExcelFile,
+    ReadTimedOut,
+    TooManyCells,
+    UnpackedTooLarge,
+    UnusualWorkbook,
+)
+from credits.importing import open_table, read_rows
 
 ID = "650102198506150010"
 

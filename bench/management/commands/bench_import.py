@@ -85,7 +85,7 @@ class Command(BaseCommand):
         baseline_rows = min(baseline_rows or rows, rows)
         if not TrainingProject.objects.approved().exists() or not Teacher.objects.exists():
             self.stdout.write("数据库中没有教师或已审核的项目，先生成演示数据（seed_demo）……")
-            call_command("seed_demo", stdout=self.stdout)  # by name: certificates is a layer up
+            call_command("seed_demo", stdout=self.stdout)
         rng = random.Random(seed)  # noqa: S311 benchmark data, not cryptography
         pairs = self._pairs(rows, rng)
         user = User.objects.create(

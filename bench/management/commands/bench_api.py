@@ -85,7 +85,7 @@ class Command(BaseCommand):
         rng = random.Random(options["seed"])  # noqa: S311 benchmark data, not cryptography
         started = time.perf_counter()
         if not School.objects.exists():
-            call_command("seed_demo", stdout=io.StringIO())  # by name: certificates is above us
+            call_command("seed_demo", stdout=io.StringIO())
         ensure_demo_api_clients()
         added = _scale_teachers(options["teachers"], rng)
         projects = _bench_projects(2 * options["bulk_calls"] + 1)
