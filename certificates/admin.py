@@ -4,8 +4,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from config.admin import RestrictedAdmin
-from config.exceptions import DomainError
+from core.admin import RestrictedAdmin
+from core.errors import DomainError
 
 from .models import Certificate, CertificateCounter, CertificateNumber
 from .services import revoke_certificate

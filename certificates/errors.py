@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from config.exceptions import DomainError
+from core.errors import DomainError
 
 
 class CertificateError(DomainError):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.exceptions import DomainError
+from core.errors import DomainError
 from credits.progress import teacher_progress
 from trainees.models import Teacher
 from trainees.selectors import may_view_national_ids

@@ -28,7 +28,7 @@ app.conf.beat_schedule = {
     },
     # Every night at 03:30: drop API call-log lines older than API_CALL_LOG_RETENTION_DAYS.
     "purge-api-call-log": {
-        "task": "institutions.tasks.purge_api_call_log",
+        "task": "platforms.tasks.purge_api_call_log",
         "schedule": crontab(hour=3, minute=30),
     },
     # Every night at 04:15: delete the working files of Excel uploads older than two days,

@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.permissions import can
 from credits.models import AuditAnomaly, CountySummary, CreditLedgerEntry
 from institutions.choices import OFFICER_ROLES, Role
 from institutions.models import User
 from projects.models import TrainingProject, TrainingRecord
 from trainees.models import NationalIdDisclosure
-
-from .permissions import can
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "institutions",
     "trainees",
     "projects",
+    "platforms",
     "credits",
     "certificates",
     "demo",
@@ -102,7 +103,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "config.middleware.ChineseFirstLocaleMiddleware",
+    "core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -112,6 +113,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Logs each call of an API client with its status and duration (docs/api.md).
+    "platforms.middleware.ApiCallLogMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -261,7 +264,7 @@ AUDIT_RETRY_BACKOFF = int(os.environ.get("AUDIT_RETRY_BACKOFF", "10"))
 AUDIT_RETRY_BACKOFF_MAX = int(os.environ.get("AUDIT_RETRY_BACKOFF_MAX", "120"))
 AUDIT_RETRY_MAX = int(os.environ.get("AUDIT_RETRY_MAX", "8"))
 AUDIT_RUN_TIMEOUT_MINUTES = int(os.environ.get("AUDIT_RUN_TIMEOUT_MINUTES", "180"))
-# The API's hottest reads run as PostgreSQL prepared statements (config/api_sql.py); turn off
+# The API's hottest reads run as PostgreSQL prepared statements (core/api_sql.py); turn off
 # behind a pooler in transaction mode, where a session's statements may not be there.
 API_PREPARED_STATEMENTS = env_bool("API_PREPARED_STATEMENTS", True)
 # How long API call-log lines are kept before the nightly purge.
@@ -276,11 +279,18 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": TRUSTED_PROXY_COUNT or None,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Platforms by bearer token (API clients), people by their session; read-only clients
+    # are refused writes; each client at its own rate (docs/api.md).
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "platforms.authentication.ApiClientAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "platforms.authentication.ReadOnlyClientPermission",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["platforms.authentication.ApiClientThrottle"],
+    "EXCEPTION_HANDLER": "core.exceptions.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "学分通 API",
@@ -337,7 +347,7 @@ CONTENT_SECURITY_POLICY = {
 # Logins (django-axes): 10 wrong passwords for one account from one address lock that
 # account at that address for 15 minutes; another school behind the same county address
 # keeps logging in. The address is REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies the
-# address the outermost one saw (config.addresses); a forged X-Forwarded-For changes nothing.
+# address the outermost one saw (core.addresses); a forged X-Forwarded-For changes nothing.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
@@ -345,7 +355,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "config.addresses.client_address"
+AXES_CLIENT_IP_CALLABLE = "core.addresses.client_address"
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
 
 # Two-factor login (django-otp, TOTP): any staff account may turn it on; with

@@ -30,8 +30,8 @@ urlpatterns = [
     path("", include("certificates.urls")),
 ]
 
-# JSON in the API's error shape under /api/, Django's own pages elsewhere (config/exceptions.py).
-handler400 = "config.exceptions.bad_request"
-handler403 = "config.exceptions.permission_denied"
-handler404 = "config.exceptions.page_not_found"
-handler500 = "config.exceptions.server_error"
+# JSON in the API's error shape under /api/, Django's own pages elsewhere (core/exceptions.py).
+handler400 = "core.exceptions.bad_request"
+handler403 = "core.exceptions.permission_denied"
+handler404 = "core.exceptions.page_not_found"
+handler500 = "core.exceptions.server_error"

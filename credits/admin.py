@@ -2,8 +2,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from config.admin import RestrictedAdmin
-from config.exceptions import DomainError
+from core.admin import RestrictedAdmin
+from core.errors import DomainError
 
 from .models import Policy, PolicyBonusRate, PolicyRequirement
 from .services import create_policy_version, publish_policy

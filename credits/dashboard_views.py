@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.permissions import requires
+from core.permissions import requires
 
 from .dashboard import STATUS_ORDER, open_anomalies_for, overview_for, teachers_by_status
 from .models import AuditAnomaly, CountySummary, ProgressStatus

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from config.exceptions import DomainError
+from core.errors import DomainError
 
 # credits.rules raises RuleError(code, **params) with no text; each code's message is here.
 # %(record)s names the record ("第 1 条记录（id r1）", or "" when the error is not about one)

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import TickedIdsField
+from core.forms import TickedIdsField
 from projects.choices import Category, Grade, Mode, RecordRole, Tier
 from trainees.choices import GroupCode
 

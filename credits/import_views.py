@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from config.permissions import requires
+from core.permissions import requires
 from projects.models import TrainingRecord
 
 from .errors import CreditError

@@ -13,7 +13,7 @@ The flow has three steps, each a service here; pages and the Celery task only ca
 3. `commit_upload` (the confirm) checks the parsed rows again inside one transaction, with the
    existing records locked, and writes only when every row is valid (`write_plan`): new records
    as drafts (待申报), changed ones updated, each with its history row copied in SQL
-   (`config.history.write_bulk_history`).
+   (`core.history.write_bulk_history`).
 
 Teachers come from `Teacher.objects.restrict(by, "change")` and projects from
 `TrainingProject.objects.restrict(by, "view")`, approved ones only; a row pointing outside is a
@@ -55,8 +55,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900, from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from config.history import write_bulk_history
-from institutions.jurisdiction import permission_for
+from core.history import write_bulk_history
+from core.permissions import permission_for
 from projects.choices import Grade, RecordRole, RecordStatus
 from projects.models import TrainingProject, TrainingRecord
 from projects.plausibility import record_problems
@@ -1364,7 +1364,7 @@ def write_plan(
     """Create and update the plan's records with their history, in chunks; return the created
     records (with ids). The Excel import and the API's bulk push both write through here.
 
-    History is copied from the written rows in SQL (`config.history`): simple_history's bulk
+    History is copied from the written rows in SQL (`core.history`): simple_history's bulk
     helpers cost more than the INSERTs themselves (docs/benchmarks.md). `progress` is told how
     many records are written after each chunk.
     """

@@ -11,9 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.exceptions import DomainError
-from config.permissions import can, requires
-from config.redirects import redirect_to_next
+from core.errors import DomainError
+from core.permissions import can, requires
+from core.redirects import redirect_to_next
 from institutions.models import School
 from projects.choices import Grade
 from projects.filtersets import TrainingRecordFilterSet

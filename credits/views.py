@@ -5,7 +5,7 @@ import json
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from config.exceptions import DomainError
+from core.errors import DomainError
 
 from .calculator import payload_from_forms, progress_sections
 from .forms import CalculatorForm, CalculatorRecordFormSet

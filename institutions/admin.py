@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from config.admin import RestrictedAdmin
+from core.admin import RestrictedAdmin
 
 from .models import AdministrativeUnit, LoginUnlock, School, TrainingInstitution, User
 
@@ -79,6 +79,3 @@ class LoginUnlockAdmin(RestrictedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-from . import api_admin  # noqa: E402, F401 registers the API clients and their call log

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, ClassVar, Self
 from django.db import models
 from django.db.models import Q
 
+from core.permissions import permission_for
+
 from .choices import OFFICER_ROLES, Role
 
 if TYPE_CHECKING:
@@ -68,12 +70,6 @@ def _any_of(lookups: str | tuple[str, ...], field: str, value) -> Q:
     """Match rows whose `field` equals `value` through any of `lookups` (one lookup or several)."""
     prefixes = (lookups,) if isinstance(lookups, str) else lookups
     return reduce(operator.or_, (Q(**{_lookup(prefix, field): value}) for prefix in prefixes))
-
-
-def permission_for(model: type[models.Model], action: str) -> str:
-    """Return the Django permission name for `action` on `model` ("trainees.view_teacher")."""
-    opts = model._meta
-    return f"{opts.app_label}.{action}_{opts.model_name}"
 
 
 def code_prefix(code: str) -> str:

@@ -1,14 +1,11 @@
 """Login lockouts: the current locks of accounts and lifting one.
 
 django-axes counts failed logins per account and address (`AccessAttempt`, the address as
-config.addresses reads it) and refuses a login once AXES_FAILURE_LIMIT failures fall within
+core.addresses reads it) and refuses a login once AXES_FAILURE_LIMIT failures fall within
 AXES_COOLOFF_TIME (settings: 10 in 15 minutes). An officer sees the current locks of the
 accounts inside their jurisdiction (`User.objects.restrict(officer, "unlock")`) and may lift
 one; every lift is kept as a `LoginUnlock` row (whose account, which address, by whom, when)
 and logged.
-
-The model lives here, outside `models.py`, and is imported at the end of it (as the API
-clients' are), so the app's migrations pick it up. The selectors and services follow it.
 """
 
 from __future__ import annotations
@@ -20,15 +17,12 @@ from datetime import datetime, timedelta
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off, get_failure_limit
 from axes.models import AccessAttempt
-from django.conf import settings
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from .errors import LockoutNotFound
-from .jurisdiction import JurisdictionQuerySet, Scope
-from .querysets import ACCOUNT_SCHOOLS, ACCOUNT_UNITS
+from .models import LoginUnlock
 
 __all__ = [
     "Lockout",
@@ -41,47 +35,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-
-class LoginUnlockQuerySet(JurisdictionQuerySet):
-    # A lift belongs where the account it unlocked belongs.
-    scope = Scope(
-        unit=tuple(f"account__{lookup}" for lookup in ACCOUNT_UNITS),
-        school=tuple(f"account__{lookup}" for lookup in ACCOUNT_SCHOOLS),
-    )
-
-
-class LoginUnlock(models.Model):
-    """A login lock an officer lifted before it ran out: whose, at which address, by whom, when.
-
-    Rows are only ever added: each is the history of one lift.
-    """
-
-    account = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="login_unlocks",
-        verbose_name=_("账号"),
-    )
-    ip_address = models.GenericIPAddressField(_("登录地址"), null=True, blank=True)
-    failures = models.PositiveIntegerField(_("连续失败次数"))
-    last_failure_at = models.DateTimeField(_("最后一次失败时间"))
-    lifted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("解除人"),
-    )
-    lifted_at = models.DateTimeField(_("解除时间"), default=timezone.now, db_index=True)
-
-    objects = LoginUnlockQuerySet.as_manager()
-
-    class Meta:
-        ordering = ("-lifted_at", "-pk")
-        verbose_name = verbose_name_plural = _("登录锁定解除记录")
-
-    def __str__(self):
-        return f"{self.account_id} · {self.ip_address or '—'} · {self.lifted_at:%Y-%m-%d %H:%M}"
 
 
 # -- selectors --------------------------------------------------------------------------------

@@ -23,8 +23,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from config.permissions import requires
-from config.redirects import redirect_to_next
+from core.permissions import requires
+from core.redirects import redirect_to_next
 
 from .errors import LockoutNotFound, TwoFactorCodeWrong, TwoFactorError, TwoFactorNotEnabled
 from .forms import LiftLockoutForm, OTPTokenForm

@@ -1,10 +1,12 @@
 """The administrative tree, schools, training institutions and the accounts acting for them."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -19,6 +21,7 @@ from .choices import (
 )
 from .querysets import (
     AdministrativeUnitQuerySet,
+    LoginUnlockQuerySet,
     SchoolQuerySet,
     TrainingInstitutionQuerySet,
     UserManager,
@@ -26,10 +29,6 @@ from .querysets import (
 
 __all__ = [
     "AdministrativeUnit",
-    "ApiCallLog",
-    "ApiClient",
-    "ExternalRecordKey",
-    "IdempotencyKey",
     "LoginUnlock",
     "School",
     "TrainingInstitution",
@@ -236,5 +235,34 @@ class User(AbstractUser):
         return self.role in OFFICER_ROLES
 
 
-from .api_clients import ApiCallLog, ApiClient, ExternalRecordKey, IdempotencyKey  # noqa: E402 the API clients' models, kept in their own module
-from .lockouts import LoginUnlock  # noqa: E402 lifted login locks, kept with the lockout services
+class LoginUnlock(models.Model):
+    """A login lock an officer lifted before it ran out: whose, at which address, by whom, when.
+
+    Rows are only ever added: each is the history of one lift.
+    """
+
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="login_unlocks",
+        verbose_name=_("账号"),
+    )
+    ip_address = models.GenericIPAddressField(_("登录地址"), null=True, blank=True)
+    failures = models.PositiveIntegerField(_("连续失败次数"))
+    last_failure_at = models.DateTimeField(_("最后一次失败时间"))
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("解除人"),
+    )
+    lifted_at = models.DateTimeField(_("解除时间"), default=timezone.now, db_index=True)
+
+    objects = LoginUnlockQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-lifted_at", "-pk")
+        verbose_name = verbose_name_plural = _("登录锁定解除记录")
+
+    def __str__(self):
+        return f"{self.account_id} · {self.ip_address or '—'} · {self.lifted_at:%Y-%m-%d %H:%M}"

@@ -39,3 +39,11 @@ class UserQuerySet(JurisdictionQuerySet):
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     """Django's user manager (create_user, create_superuser) with `restrict()`."""
+
+
+class LoginUnlockQuerySet(JurisdictionQuerySet):
+    # A lift belongs where the account it unlocked belongs.
+    scope = Scope(
+        unit=tuple(f"account__{lookup}" for lookup in ACCOUNT_UNITS),
+        school=tuple(f"account__{lookup}" for lookup in ACCOUNT_SCHOOLS),
+    )

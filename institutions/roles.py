@@ -39,10 +39,10 @@ _OFFICER = [
     "credits.change_auditanomaly",
     "certificates.view_certificate",
     # API clients of the officer's unit and below (a county system, a province platform)
-    "institutions.view_apiclient",
-    "institutions.add_apiclient",
-    "institutions.change_apiclient",
-    "institutions.view_apicalllog",
+    "platforms.view_apiclient",
+    "platforms.add_apiclient",
+    "platforms.change_apiclient",
+    "platforms.view_apicalllog",
     # Accounts of the officer's unit and below: see them, lift their login locks, and see
     # who lifted which (institutions.lockouts)
     "institutions.view_user",

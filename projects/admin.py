@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from config.admin import RestrictedAdmin
+from core.admin import RestrictedAdmin
 
 from .models import TrainingProject, TrainingRecord
 

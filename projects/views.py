@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.exceptions import DomainError
-from config.permissions import can, requires
+from core.errors import DomainError
+from core.permissions import can, requires
 from trainees.models import Teacher
 
 from .choices import ReviewStatus, Tier

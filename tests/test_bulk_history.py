@@ -1,10 +1,10 @@
-"""config.history.write_bulk_history writes the history rows simple_history would write."""
+"""core.history.write_bulk_history writes the history rows simple_history would write."""
 
 from decimal import Decimal
 
 import pytest
 
-from config.history import write_bulk_history
+from core.history import write_bulk_history
 from institutions.choices import Role
 from projects.choices import RecordStatus
 from projects.models import TrainingRecord

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from config.exceptions import DomainError
+from core.errors import DomainError
 from credits.import_files import HEADERS
 from credits.importing import ParsedRow, open_table, read_rows
 

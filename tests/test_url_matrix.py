@@ -247,7 +247,6 @@ def _build_world() -> SimpleNamespace:
     )
     from credits.services import approve_records, declare_records, recompute_county_progress
     from credits.services.policies import create_policy_version
-    from institutions.api_clients import ApiAccess, ApiCallLog, register_api_client
     from institutions.lockouts import LoginUnlock
     from institutions.tests.factories import (
         CountyFactory,
@@ -257,6 +256,8 @@ def _build_world() -> SimpleNamespace:
         TrainingInstitutionFactory,
         UserFactory,
     )
+    from platforms.models import ApiAccess, ApiCallLog
+    from platforms.services import register_api_client
     from projects.choices import Category, Mode, ReviewStatus, Tier
     from projects.tests.factories import TrainingProjectFactory, TrainingRecordFactory
     from trainees.choices import DisclosureChannel

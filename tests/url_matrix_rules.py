@@ -568,7 +568,7 @@ ADMIN_MODELS: list[AdminModel] = [
         alter=("first_name", "改"),
     ),
     AdminModel(
-        "institutions.apiclient",
+        "platforms.apiclient",
         slot="api_client",
         view=OFFICERS,
         add=OFFICERS,
@@ -585,7 +585,7 @@ ADMIN_MODELS: list[AdminModel] = [
         has_history=False,
     ),
     AdminModel(
-        "institutions.apicalllog",
+        "platforms.apicalllog",
         slot="api_call",
         list_marker=lambda row: row.client.name,
         view=OFFICERS,

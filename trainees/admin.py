@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from config.addresses import client_address
-from config.admin import RestrictedAdmin
+from core.addresses import client_address
+from core.admin import RestrictedAdmin
 
 from .choices import DisclosureChannel
 from .forms import TeacherChangeForm

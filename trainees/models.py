@@ -123,7 +123,7 @@ class NationalIdDisclosure(models.Model):
         verbose_name=_("查看人"),
     )
     api_client = models.ForeignKey(
-        "institutions.ApiClient",
+        "platforms.ApiClient",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

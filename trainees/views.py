@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from config.addresses import client_address
-from config.permissions import requires
+from core.addresses import client_address
+from core.permissions import requires
 
 from .choices import DisclosureChannel
 from .errors import NationalIdNotPermitted, TeacherNotFound

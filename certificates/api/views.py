@@ -1,6 +1,6 @@
 """API of the certificates app: issued e-certificates, inside the jurisdiction."""
 
-from config.api import RestrictedViewSet
+from core.api import RestrictedViewSet
 
 from ..models import Certificate
 from .filtersets import CertificateFilterSet

@@ -9,8 +9,8 @@ from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from config.api import ApiView, ErrorSerializer, RestrictedViewSet
-from config.api_queries import INT64_MAX
+from core.api import ApiView, ErrorSerializer, RestrictedViewSet
+from core.api_queries import INT64_MAX
 from trainees.models import Teacher
 
 from ..filtersets import (

@@ -17,7 +17,8 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from config.api import ApiView, ErrorSerializer, client_of
+from core.api import ApiView, ErrorSerializer
+from core.api_callers import client_of
 from projects.models import TrainingRecord
 
 from ..importing import COLUMN_BY_KEY, ROW_MESSAGES

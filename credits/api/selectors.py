@@ -18,7 +18,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from redis.exceptions import RedisError
 
-from config.api_sql import SLOT, CompiledQuery, compile_query, fetch_instances
+from core.api_sql import SLOT, CompiledQuery, compile_query, fetch_instances
 from trainees.models import Teacher
 
 from .. import rules

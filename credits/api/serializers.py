@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from config.api import OutputModelSerializer
+from core.api import OutputModelSerializer
 
 from ..models import CreditLedgerEntry, CycleProgress, SchoolYearProgress
 

@@ -25,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from config.exceptions import DomainError
+from core.errors import DomainError
 from credits.importing import (
     COLUMNS,
     Table,
@@ -33,9 +33,8 @@ from credits.importing import (
     plan_rows,  # the import's row check, shared with the API push (docs/api.md)
     write_plan,
 )
-from institutions.api_clients import (
-    ApiClient,
-    ExternalRecordKey,
+from platforms.models import ApiClient, ExternalRecordKey
+from platforms.services import (
     idempotent_response,
     keep_external_record_keys,
     store_idempotent_response,

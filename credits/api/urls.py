@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.routers import SimpleRouter
 
-from config.api import ErrorSerializer
+from core.api import ErrorSerializer
 
 from . import ledger_views, push_views, views
 

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
-from config.api import ApiJSONParser
+from core.api import ApiJSONParser
 from credits.services import simulate_credits
 
 DEFAULT_POLICY = "xinjiang-2024"

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from config.fields import DecimalListField, TextListField
+from core.fields import DecimalListField, TextListField
 
 from ..querysets import CountySummaryQuerySet, CycleProgressQuerySet
 

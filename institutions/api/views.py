@@ -1,6 +1,6 @@
 """API of the institutions app: administrative units and schools, inside the jurisdiction."""
 
-from config.api import PageNumberPagination, RestrictedViewSet
+from core.api import PageNumberPagination, RestrictedViewSet
 
 from ..filtersets import AdministrativeUnitFilterSet, SchoolFilterSet
 from ..models import AdministrativeUnit, School

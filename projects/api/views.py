@@ -1,6 +1,6 @@
 """API of the projects app: training projects and records, inside the jurisdiction."""
 
-from config.api import RestrictedViewSet
+from core.api import RestrictedViewSet
 
 from ..filtersets import TrainingProjectApiFilterSet, TrainingRecordApiFilterSet
 from ..models import TrainingProject, TrainingRecord

@@ -5,8 +5,9 @@ from types import SimpleNamespace
 import pytest
 from rest_framework.test import APIClient
 
-from institutions.api_clients import ApiAccess, register_api_client
 from institutions.choices import Role
+from platforms.models import ApiAccess
+from platforms.services import register_api_client
 
 REGION_TOKEN = "test-region-token"
 COUNTY_TOKEN = "test-county-token"
@@ -91,9 +92,9 @@ def _fresh_process_state(settings):
     back. Calls are logged at once."""
     from django.core.cache import cache
 
-    from config.api_rates import forget_counted_requests
+    from core.api_rates import forget_counted_requests
     from credits.api.selectors import forget_rendered_progress
-    from institutions.api_clients import forget_checked_tokens
+    from platforms.tokens import forget_checked_tokens
 
     settings.API_CALL_LOG_BATCH = 1
     cache.clear()

@@ -3,7 +3,8 @@
 import pytest
 from django.contrib.messages import get_messages
 
-from institutions.api_clients import ApiAccess, ApiClient, hash_token
+from platforms.models import ApiAccess, ApiClient
+from platforms.tokens import hash_token
 
 from .conftest import COUNTY_TOKEN, REGION_TOKEN, bearer
 
@@ -20,7 +21,7 @@ def test_registering_in_the_admin_shows_the_token_once(client, world):
     client.force_login(world.superuser)
     # when
     response = client.post(
-        "/admin/institutions/apiclient/add/",
+        "/admin/platforms/apiclient/add/",
         {
             "name": "甲一县教师培训平台",
             "unit": world.C1.pk,
@@ -36,14 +37,14 @@ def test_registering_in_the_admin_shows_the_token_once(client, world):
     assert registered.token_hash == hash_token(token)
     assert registered.user.unit == world.C1
     assert bearer(token).get("/api/v1/schools/").status_code == 200
-    change = f"/admin/institutions/apiclient/{registered.pk}/change/"
+    change = f"/admin/platforms/apiclient/{registered.pk}/change/"
     assert token in client.get(change).content.decode()  # the pending message, once
     assert token not in client.get(change).content.decode()
 
 
 def test_rotate_and_revoke_actions(client, api):
     client.force_login(api.world.superuser)
-    url = "/admin/institutions/apiclient/"
+    url = "/admin/platforms/apiclient/"
     response = client.post(
         url, {"action": "rotate_tokens", "_selected_action": [api.county_client.pk]}
     )
@@ -57,7 +58,7 @@ def test_rotate_and_revoke_actions(client, api):
 def test_the_call_log_is_listed(client, api):
     api.county.get("/api/v1/schools/")
     client.force_login(api.world.superuser)
-    page = client.get("/admin/institutions/apicalllog/").content.decode()
+    page = client.get("/admin/platforms/apicalllog/").content.decode()
     assert "/api/v1/schools/" in page
 
 
@@ -75,10 +76,10 @@ def test_a_county_officer_registers_clients_only_for_the_county(client, world):
     client.force_login(_staff_officer(world, Role.COUNTY_OFFICER))
     form = {"access": ApiAccess.READ, "requests_per_minute": 60, "contact": ""}
     inside = client.post(
-        "/admin/institutions/apiclient/add/", {**form, "name": "甲一县平台", "unit": world.C1.pk}
+        "/admin/platforms/apiclient/add/", {**form, "name": "甲一县平台", "unit": world.C1.pk}
     )
     outside = client.post(
-        "/admin/institutions/apiclient/add/", {**form, "name": "甲二县平台", "unit": world.C2.pk}
+        "/admin/platforms/apiclient/add/", {**form, "name": "甲二县平台", "unit": world.C2.pk}
     )
     assert inside.status_code == 302
     assert bearer(_shown_token(inside)).get("/api/v1/schools/").status_code == 200
@@ -91,21 +92,22 @@ def test_officers_see_and_rotate_only_their_jurisdictions_clients(client, api):
     from institutions.choices import Role
 
     client.force_login(_staff_officer(api.world, Role.COUNTY_OFFICER))
-    listing = client.get("/admin/institutions/apiclient/").content.decode()
+    listing = client.get("/admin/platforms/apiclient/").content.decode()
     assert api.county_client.name in listing
     assert api.region_client.name not in listing
     client.post(
-        "/admin/institutions/apiclient/",
+        "/admin/platforms/apiclient/",
         {"action": "rotate_tokens", "_selected_action": [api.region_client.pk]},
     )
     assert bearer(REGION_TOKEN).get("/api/v1/schools/").status_code == 200  # untouched
-    change = f"/admin/institutions/apiclient/{api.region_client.pk}/change/"
+    change = f"/admin/platforms/apiclient/{api.region_client.pk}/change/"
     assert client.get(change).status_code in (302, 404)
 
 
 def test_the_service_refuses_a_unit_outside_the_officers_jurisdiction(world):
-    from institutions.api_clients import ApiClientOutsideJurisdiction, register_api_client
     from institutions.choices import Role
+    from platforms.errors import ApiClientOutsideJurisdiction
+    from platforms.services import register_api_client
 
     with pytest.raises(ApiClientOutsideJurisdiction) as refused:
         register_api_client(name="越权", unit=world.R, by=world.users[Role.COUNTY_OFFICER])

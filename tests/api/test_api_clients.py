@@ -2,16 +2,12 @@
 
 import pytest
 
-from institutions.api_clients import (
-    ApiAccess,
-    ApiClient,
-    ensure_demo_api_clients,
-    hash_token,
-    register_api_client,
-    set_api_client_access,
-)
+from demo.api_clients import ensure_demo_api_clients
 from institutions.choices import Role
 from institutions.tests.factories import CountyFactory, PrefectureFactory, RegionFactory
+from platforms.models import ApiAccess, ApiClient
+from platforms.services import register_api_client, set_api_client_access
+from platforms.tokens import hash_token
 from projects.models import TrainingRecord
 from trainees.models import Teacher
 
@@ -84,8 +80,8 @@ def test_the_nightly_purge_drops_call_log_lines_past_their_retention(api, settin
 
     from django.utils import timezone
 
-    from institutions.api_clients import ApiCallLog
-    from institutions.tasks import purge_api_call_log
+    from platforms.models import ApiCallLog
+    from platforms.tasks import purge_api_call_log
 
     settings.API_CALL_LOG_RETENTION_DAYS = 30
     now = timezone.now()

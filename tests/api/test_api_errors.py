@@ -9,7 +9,7 @@ import pytest
 from django.db import OperationalError, connections
 from rest_framework.exceptions import NotFound
 
-from config.exceptions import RETRY_AFTER_SECONDS, api_exception_handler
+from core.exceptions import RETRY_AFTER_SECONDS, api_exception_handler
 
 pytestmark = pytest.mark.django_db
 RECORDS = "/api/v1/records/"
@@ -147,7 +147,7 @@ def test_pages_outside_the_api_keep_their_html_404(client):
 def test_a_failure_outside_drf_is_json_under_the_api(rf):
     """The error views answer JSON for /api/ and HTML elsewhere (a middleware that cannot
     reach the database fails before DRF: Django calls handler500)."""
-    from config.exceptions import server_error
+    from core.exceptions import server_error
 
     try:
         raise OperationalError("the database system is starting up")

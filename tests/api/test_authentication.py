@@ -4,12 +4,8 @@ import hashlib
 
 import pytest
 
-from institutions.api_clients import (
-    ApiCallLog,
-    ApiClient,
-    revoke_api_client,
-    rotate_api_client_token,
-)
+from platforms.models import ApiCallLog, ApiClient
+from platforms.services import revoke_api_client, rotate_api_client_token
 
 from .conftest import COUNTY_TOKEN, bearer
 
@@ -67,7 +63,7 @@ def test_a_revoked_client_gets_401_and_its_account_is_disabled(api):
 
 
 def test_a_revoked_client_cannot_be_given_a_new_token(api):
-    from institutions.api_clients import ApiClientRevoked
+    from platforms.errors import ApiClientRevoked
 
     revoke_api_client(client=api.county_client)
     with pytest.raises(ApiClientRevoked, match="已吊销"):
@@ -102,7 +98,7 @@ def test_a_token_revoked_elsewhere_is_refused_within_the_trust_period(api, monke
     keeps working at most TOKEN_CACHE_SECONDS (5 s), then answers 401 (docs/api.md)."""
     from django.utils import timezone
 
-    from institutions import api_clients
+    from platforms import tokens as api_clients
 
     # given: this process checked the token a moment ago
     assert api.county.get("/api/v1/teachers/").status_code == 200

@@ -3,8 +3,8 @@
 import pytest
 from rest_framework.test import APIClient
 
-from institutions.api_clients import ExternalRecordKey
 from institutions.choices import Role
+from platforms.models import ExternalRecordKey
 from projects.choices import RecordStatus
 from projects.models import TrainingRecord
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from institutions.api_clients import IdempotencyKey
+from platforms.models import IdempotencyKey
 from projects.models import TrainingRecord
 
 from .test_bulk_push import item

@@ -10,9 +10,9 @@ from decimal import Decimal
 import pytest
 
 from credits.services import declare_records, reject_records
-from institutions.api_clients import ExternalRecordKey
 from institutions.choices import Role
 from institutions.tests.factories import SchoolFactory
+from platforms.models import ExternalRecordKey
 from projects.choices import Category, Mode, RecordStatus, Tier
 from projects.models import TrainingRecord
 from projects.tests.factories import TrainingProjectFactory

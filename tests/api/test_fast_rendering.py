@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.test import APIRequestFactory
 
 from certificates.api.serializers import CertificateSerializer
-from config.api import OutputModelSerializer
+from core.api import OutputModelSerializer
 from credits.api.selectors import progress_of_teacher
 from credits.api.serializers import (
     CreditLedgerEntrySerializer,

@@ -24,7 +24,7 @@ def _row(data, teacher):
 
 
 def _allow_whole_numbers(client):
-    from institutions.api_clients import forget_checked_tokens
+    from platforms.tokens import forget_checked_tokens
 
     client.may_read_national_ids = True
     client.save()
@@ -144,7 +144,7 @@ def test_an_officer_ticks_whole_numbers_in_the_admin_and_it_takes_effect_at_once
     officer.is_staff = True
     officer.save()
     client.force_login(officer)
-    change = f"/admin/institutions/apiclient/{api.county_client.pk}/change/"
+    change = f"/admin/platforms/apiclient/{api.county_client.pk}/change/"
     page = client.get(change).content.decode()
     assert "可获取完整身份证号码" in page
     assert not api.county_client.may_read_national_ids
@@ -171,7 +171,8 @@ def test_an_officer_ticks_whole_numbers_in_the_admin_and_it_takes_effect_at_once
 
 
 def test_a_client_registered_with_whole_numbers_gets_them(api, world):
-    from institutions.api_clients import ApiAccess, register_api_client
+    from platforms.models import ApiAccess
+    from platforms.services import register_api_client
 
     register_api_client(
         name="甲一县教师信息平台",

@@ -124,7 +124,7 @@ def test_another_worker_reuses_the_rendering_from_the_shared_cache(
 ):
     """A worker that never rendered T1's answer finds it in the shared cache: one query, the
     jurisdiction and version check (the call log waits for its batch here)."""
-    from institutions.api_clients import flush_api_call_log
+    from platforms.call_log import flush_api_call_log
 
     settings.API_CALL_LOG_BATCH = 1000
     first = _progress(credited.county, credited.world.T1)
@@ -140,7 +140,7 @@ def test_a_first_rendering_reads_the_rows_in_two_queries(
 ):
     """Nothing kept anywhere: the scoped cycle rows with the school-year version, then the
     school-year rows (the token and the call log are warm from an earlier request)."""
-    from institutions.api_clients import flush_api_call_log
+    from platforms.call_log import flush_api_call_log
 
     settings.API_CALL_LOG_BATCH = 1000
     _progress(credited.county, credited.world.T2)

@@ -1,4 +1,4 @@
-"""List parameters are checked by kind and documented as checked (config/api_queries.py):
+"""List parameters are checked by kind and documented as checked (core/api_queries.py):
 ids are 64-bit integers, booleans true/false, text short, each given once, empty = not given."""
 
 import pytest

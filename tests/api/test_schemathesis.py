@@ -97,7 +97,7 @@ def demo_api(django_db_setup, django_db_blocker, tmp_path_factory, _test_connect
 def _build_demo_world():
     from certificates.tests.factories import issue
     from credits.services import approve_records, declare_records, recompute_county_progress
-    from institutions.api_clients import ApiClient, ensure_demo_api_clients
+    from demo.api_clients import ensure_demo_api_clients
     from institutions.tests.factories import (
         CountyFactory,
         PrefectureFactory,
@@ -105,6 +105,7 @@ def _build_demo_world():
         SchoolFactory,
         UserFactory,
     )
+    from platforms.models import ApiClient
     from projects.tests.factories import TrainingProjectFactory, TrainingRecordFactory
     from trainees.tests.factories import TeacherFactory
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from institutions.api_clients import ApiClient
+from platforms.models import ApiClient
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def test_a_client_over_its_limit_gets_429_and_others_do_not(api):
 def test_workers_share_one_budget_and_overshoot_by_at_most_a_lease():
     """Two workers (two processes' counters) serve one client: the cache holds their sum, and
     the client gets its limit plus at most what the quiet worker's lease let through."""
-    from config.api_rates import LEASE_MAX, RequestCounter
+    from core.api_rates import LEASE_MAX, RequestCounter
 
     # given: a budget of 200 a minute, a moment early in a window
     key, now, limit = "api-rate:test-shared", 1_800_000_000.0, 200
@@ -40,10 +40,10 @@ def test_workers_share_one_budget_and_overshoot_by_at_most_a_lease():
 
 def test_a_worker_reports_its_count_within_a_second():
     """Counts kept by a worker reach the shared cache at its next request a second later,
-    so other workers see them (config.api_rates.SYNC_SECONDS)."""
+    so other workers see them (core.api_rates.SYNC_SECONDS)."""
     from django.core.cache import cache
 
-    from config.api_rates import WINDOW_SECONDS, RequestCounter
+    from core.api_rates import WINDOW_SECONDS, RequestCounter
 
     key, now, counter = "api-rate:test-sync", 1_800_000_000.0, RequestCounter()
     for _ in range(5):
@@ -55,7 +55,7 @@ def test_a_worker_reports_its_count_within_a_second():
 
 
 def test_a_new_window_starts_from_zero():
-    from config.api_rates import RequestCounter
+    from core.api_rates import RequestCounter
 
     counter, key = RequestCounter(), "api-rate:test-window"
     assert [counter.count(key, 2, now=1_800_000_000.0)[0] for _ in range(3)] == [
@@ -67,7 +67,7 @@ def test_a_new_window_starts_from_zero():
 
 
 def test_retry_after_names_the_end_of_the_window():
-    from config.api_rates import RequestCounter
+    from core.api_rates import RequestCounter
 
     allowed, retry_after = RequestCounter().count("api-rate:test-retry", 1, now=1_800_000_015.0)
     assert allowed

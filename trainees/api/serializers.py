@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.api import OutputModelSerializer
+from core.api import OutputModelSerializer
 
 from ..models import Teacher
 from ..national_id import mask_id_number

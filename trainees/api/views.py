@@ -1,7 +1,8 @@
 """API of the trainees app: teachers, inside the jurisdiction, for incremental sync."""
 
-from config.addresses import client_address
-from config.api import RestrictedViewSet, client_of
+from core.addresses import client_address
+from core.api import RestrictedViewSet
+from core.api_callers import client_of
 
 from ..choices import DisclosureChannel
 from ..filtersets import TeacherFilterSet

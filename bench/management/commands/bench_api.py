@@ -33,17 +33,12 @@ from stdnum.cn import ric
 
 from credits.models import CycleProgress, SchoolYearProgress
 from credits.services import recompute_county_progress
-from institutions.api_clients import (
-    ApiAccess,
-    ApiCallLog,
-    ApiClient,
-    ensure_demo_api_clients,
-    flush_api_call_log,
-    register_api_client,
-    rotate_api_client_token,
-)
+from demo.api_clients import ensure_demo_api_clients
 from institutions.choices import UnitLevel
 from institutions.models import AdministrativeUnit, School
+from platforms.call_log import flush_api_call_log
+from platforms.models import ApiAccess, ApiCallLog, ApiClient
+from platforms.services import register_api_client, rotate_api_client_token
 from projects.choices import Category, Mode, ReviewStatus, Tier
 from projects.models import TrainingProject, TrainingRecord
 from trainees.choices import Gender, Subject
@@ -598,7 +593,7 @@ def _log_cost(token: str, ids: list[int], rng: random.Random, *, count: int) -> 
     with_log = without_log = 0.0
     for _round in range(3):  # alternate, so a change of machine load hits both alike
         with_log += rate()
-        with mock.patch("config.api.log_api_call", return_value=None):
+        with mock.patch("platforms.middleware.log_api_call", return_value=None):
             without_log += rate()
     flush_api_call_log()
     logged = ApiCallLog.objects.count() - logged_before

@@ -8,7 +8,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from config.exceptions import DomainError
+from core.errors import DomainError
 from credits.services import simulate_credits
 
 # Why a file could not be opened, in words (OSError.strerror is English).

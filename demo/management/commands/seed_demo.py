@@ -4,8 +4,8 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from demo.api_clients import ensure_demo_api_clients
 from demo.data import DEMO_PASSWORD, demo_logins, seed_demo
-from institutions.api_clients import ensure_demo_api_clients
 
 
 class Command(BaseCommand):

@@ -6,8 +6,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
-from institutions.jurisdiction import JurisdictionQuerySet
-
 
 class PortalHistoryAdmin(SimpleHistoryAdmin):
     """simple_history's admin with its history pages behind the admin's own queryset."""
@@ -80,7 +78,7 @@ class RestrictedAdmin(PortalHistoryAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         manager = db_field.related_model._default_manager
-        if "queryset" not in kwargs and isinstance(manager.all(), JurisdictionQuerySet):
+        if "queryset" not in kwargs and hasattr(manager, "restrict"):  # a JurisdictionQuerySet
             kwargs["queryset"] = manager.restrict(request.user, "view")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

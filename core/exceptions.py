@@ -1,4 +1,4 @@
-"""Domain errors and their translation to HTTP at the API edge.
+"""Domain errors translated to HTTP at the API edge (the errors themselves: core.errors).
 
 Every answer of the API that is not a success has one JSON shape, `{"code", "message"}` plus
 `params` or `errors` (docs/api.md): DRF's own errors, our domain errors, and also what DRF
@@ -22,6 +22,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler, set_rollback
 
+from .errors import DomainError
+
 request_logger = logging.getLogger("django.request")
 
 API_PREFIX = "/api/"
@@ -42,21 +44,6 @@ ERROR_MESSAGES = {
         "数据库暂时无法访问，本次请求没有完成。请在 %(retry_after)d 秒后重试。"
     ),
 }
-
-
-class DomainError(Exception):
-    """A business rule refused the operation; the message is shown to the user as is."""
-
-    code = "domain_error"
-    message = _("操作未完成。")
-    status = 400
-
-    def __init__(self, **params):
-        self.params = params
-        super().__init__(self.code)
-
-    def __str__(self):
-        return str(self.message) % self.params
 
 
 def api_exception_handler(exc, context):

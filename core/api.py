@@ -1,44 +1,29 @@
-"""Plumbing of the REST API: authentication, throttling, pagination and the restricted bases.
+"""Plumbing of the REST API: pagination, serializers, the schema and the restricted bases.
 
-Machines authenticate with `Authorization: Bearer <token>` as an `ApiClient`, whose service
-account (`request.user`) is an officer of the client's unit, so `restrict()` scopes them like
-any officer; browser users use their session. Every resource is a `RestrictedViewSet`: its
-queryset goes through `Model.objects.restrict(request.user, action)` with the action taken from
-the HTTP method, as NetBox's `BaseViewSet` does. Every call of a client is logged.
+Who may call (bearer tokens of API clients, browser sessions), read-only clients and the
+per-client rate come from REST_FRAMEWORK's defaults in settings, which name the platforms
+app's classes (`platforms.authentication`); this package knows no app. Every resource is a
+`RestrictedViewSet`: its queryset goes through `Model.objects.restrict(request.user, action)`
+with the action taken from the HTTP method, as NetBox's `BaseViewSet` does.
 """
 
 from __future__ import annotations
 
 import copy
-import logging
-import time
 from typing import ClassVar
 
-from django.db import DatabaseError
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import exceptions, mixins, pagination, permissions, serializers, viewsets
-from rest_framework.authentication import (
-    BaseAuthentication,
-    SessionAuthentication,
-    get_authorization_header,
-)
 from rest_framework.filters import OrderingFilter
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser
 from rest_framework.relations import ManyRelatedField
-from rest_framework.throttling import BaseThrottle
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from institutions.api_clients import ApiClient, active_client_for_token, log_api_call
-
 from .api_queries import ApiFilterBackend, document_parameter
-from .api_rates import WINDOW_SECONDS as THROTTLE_WINDOW_SECONDS
-from .api_rates import count_request
 from .permissions import can
-
-logger = logging.getLogger(__name__)
 
 # NetBox's HTTP_ACTIONS: the permission action each HTTP method needs.
 HTTP_ACTIONS = {
@@ -50,69 +35,9 @@ HTTP_ACTIONS = {
     "PATCH": "change",
     "DELETE": "delete",
 }
-# Requests a signed-in browser user may make per minute; clients have their own limit.
-SESSION_REQUESTS_PER_MINUTE = 600
-
-
-def client_of(request) -> ApiClient | None:
-    """Return the API client that authenticated `request`, or None for a browser user."""
-    auth = getattr(request, "_auth", None)  # read without running authentication again
-    return auth if isinstance(auth, ApiClient) else None
-
-
-# -- authentication ------------------------------------------------------------------------------
-class ApiClientAuthentication(BaseAuthentication):
-    """Authenticate a platform by `Authorization: Bearer <token>` as its client's account."""
-
-    keyword = b"bearer"
-
-    def authenticate(self, request):
-        parts = get_authorization_header(request).split()
-        if not parts or parts[0].lower() != self.keyword:
-            return None
-        if len(parts) != 2:
-            raise exceptions.AuthenticationFailed(
-                _("Authorization 头应写作“Bearer <令牌>”，令牌中不能有空格。")
-            )
-        try:
-            token = parts[1].decode("ascii")
-        except UnicodeDecodeError:
-            raise exceptions.AuthenticationFailed(_("令牌无效、已更换或已吊销。")) from None
-        client = active_client_for_token(token)
-        if client is None:
-            raise exceptions.AuthenticationFailed(_("令牌无效、已更换或已吊销。"))
-        return client.user, client
-
-    def authenticate_header(self, request):
-        return 'Bearer realm="api"'
-
-
-class ApiClientAuthenticationScheme(OpenApiAuthenticationExtension):
-    target_class = "config.api.ApiClientAuthentication"
-    name = "bearerAuth"
-
-    def get_security_definition(self, auto_schema):
-        return {
-            "type": "http",
-            "scheme": "bearer",
-            "description": "接口客户端令牌，由教育局登记客户端时生成 / API client token",
-        }
 
 
 # -- permissions ---------------------------------------------------------------------------------
-class ReadOnlyClientPermission(permissions.BasePermission):
-    """Refuse every unsafe method to a read-only client."""
-
-    message = _("该接口客户端为只读，不能提交或修改数据。如需推送数据，请联系教育局改为读写权限。")
-    code = "read_only_client"
-
-    def has_permission(self, request, view):
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        client = client_of(request)
-        return client is None or not client.is_read_only
-
-
 class ModelPermission(permissions.BasePermission):
     """Answer 403 when the role may not perform the action on the model at all (rows aside)."""
 
@@ -125,30 +50,6 @@ class ModelPermission(permissions.BasePermission):
         if model is None:
             return True
         return can(request.user, model, HTTP_ACTIONS.get(request.method, "view"))
-
-
-# -- throttling ----------------------------------------------------------------------------------
-class ApiClientThrottle(BaseThrottle):
-    """Count requests per client (or per signed-in user) in fixed one-minute windows.
-
-    The limit is the client's `requests_per_minute`. Counts go to the shared cache in batches
-    (`config.api_rates`): a Redis round trip per request cost more than the rest of the
-    throttle and the token check together.
-    """
-
-    def allow_request(self, request, view):
-        client = client_of(request)
-        if client is not None:
-            key, limit = f"api-rate:c{client.pk}", client.requests_per_minute
-        elif request.user.is_authenticated:
-            key, limit = f"api-rate:u{request.user.pk}", SESSION_REQUESTS_PER_MINUTE
-        else:
-            return True
-        allowed, self.retry_after = count_request(key, limit)
-        return allowed
-
-    def wait(self):
-        return getattr(self, "retry_after", THROTTLE_WINDOW_SECONDS)
 
 
 # -- content negotiation -------------------------------------------------------------------------
@@ -367,7 +268,7 @@ class ErrorSerializer(serializers.Serializer):
 class ApiAutoSchema(AutoSchema):
     """Document what the API really does: the error answers every operation can give, in the
     one error shape (413 for those with a body), the query parameters as the API checks them
-    (config/api_queries.py), and the item limits of list bodies."""
+    (core/api_queries.py), and the item limits of list bodies."""
 
     error_codes = ("400", "401", "403", "404", "429", "500", "503")
 
@@ -399,35 +300,17 @@ class ApiAutoSchema(AutoSchema):
 
 # -- bases ---------------------------------------------------------------------------------------
 class ApiViewMixin:
-    """Authentication, read-only clients, throttling, the error schema and the call log."""
+    """The JSON parser, content negotiation and schema of every endpoint.
 
-    authentication_classes = [ApiClientAuthentication, SessionAuthentication]
-    permission_classes = [permissions.IsAuthenticated, ReadOnlyClientPermission]
-    throttle_classes = [ApiClientThrottle]
+    Authentication, the base permissions and throttling are REST_FRAMEWORK's defaults
+    (settings): API clients' bearer tokens and browser sessions, read-only clients refused
+    writes, each client's own rate. Each client's calls are logged by
+    `platforms.middleware.ApiCallLogMiddleware`.
+    """
+
     parser_classes = [ApiJSONParser]
     content_negotiation_class = RememberingContentNegotiation
     schema = ApiAutoSchema()
-
-    def initialize_request(self, request, *args, **kwargs):
-        self._api_started = time.perf_counter()
-        return super().initialize_request(request, *args, **kwargs)
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        client = client_of(request)
-        if client is not None:
-            started = getattr(self, "_api_started", time.perf_counter())
-            try:
-                log_api_call(
-                    client_id=client.pk,
-                    method=request.method,
-                    path=request.path,
-                    status=response.status_code,
-                    duration_ms=round((time.perf_counter() - started) * 1000),
-                )
-            except DatabaseError:  # the answer matters more than its log line
-                logger.exception("API call of client %s not logged", client.pk)
-        return response
 
 
 class ApiView(ApiViewMixin, APIView):
@@ -436,7 +319,7 @@ class ApiView(ApiViewMixin, APIView):
     `permission_model` names the model whose permission the HTTP method's action needs.
     """
 
-    permission_classes = [*ApiViewMixin.permission_classes, ModelPermission]
+    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, ModelPermission]
     permission_model = None
 
 
@@ -454,7 +337,7 @@ class RestrictedViewSet(
     Writes are commands (ApiView subclasses calling a service), never generic updates.
     """
 
-    permission_classes = [*ApiViewMixin.permission_classes, ModelPermission]
+    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, ModelPermission]
     filter_backends = [ApiFilterBackend, SyncOrderingFilter]
     lookup_value_regex = "[0-9]{1,19}"  # an id: anything else is a 404 before any query
     pagination_class = SyncCursorPagination

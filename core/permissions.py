@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import models
 
-from institutions.jurisdiction import permission_for
+
+def permission_for(model: type[models.Model], action: str) -> str:
+    """Return the Django permission name for `action` on `model` ("trainees.view_teacher")."""
+    opts = model._meta
+    return f"{opts.app_label}.{action}_{opts.model_name}"
 
 
 def can(user, model, action: str) -> bool:
@@ -22,6 +26,9 @@ def requires(model, action: str):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
+                # Imported here: auth's views load the user model, and models import this module.
+                from django.contrib.auth.views import redirect_to_login
+
                 return redirect_to_login(request.get_full_path())
             if not can(request.user, model, action):
                 raise PermissionDenied

@@ -4,17 +4,16 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from config.admin import RestrictedAdmin
+from core.admin import RestrictedAdmin
 
-from .api_clients import (
-    ApiCallLog,
-    ApiClient,
-    forget_checked_tokens,
+from .models import ApiCallLog, ApiClient
+from .services import (
     register_api_client,
     revoke_api_client,
     rotate_api_client_token,
     set_api_client_access,
 )
+from .tokens import forget_checked_tokens
 
 
 @admin.register(ApiClient)
