@@ -17,13 +17,13 @@ app.conf.beat_schedule = {
     # Every night at 02:00 Beijing time: recompute every teacher's progress, list anomalies,
     # allocate certificate numbers and issue certificates for newly complete cycles.
     "nightly-cycle-audit": {
-        "task": "certificates.tasks.run_nightly_audit",
+        "task": "audit.tasks.run_nightly_audit",
         "schedule": crontab(hour=2, minute=0),
     },
     # Every 15 minutes: mark audit runs failed that have been running for longer than
     # AUDIT_RUN_TIMEOUT_MINUTES (their counties' tasks were lost); the next night redoes them.
     "close-stale-audit-runs": {
-        "task": "certificates.tasks.close_stale_audit_runs",
+        "task": "audit.tasks.close_stale_audit_runs",
         "schedule": crontab(minute="*/15"),
     },
     # Every night at 03:30: drop API call-log lines older than API_CALL_LOG_RETENTION_DAYS.

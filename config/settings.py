@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "platforms",
     "credits",
     "certificates",
+    "audit",
     "demo",
     "bench",
 ]

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Q, Sum
 
 from projects.choices import RecordStatus
@@ -223,4 +224,17 @@ def teacher_progress(teacher, *, on: datetime.date) -> TeacherProgress:
         entries=entries,
         pending_records=[(r, previews.get(r.pk)) for r in pending],
         offset_lines=offset_lines,
+    )
+
+
+def at_risk_ratio() -> Decimal:
+    """Share of the expected credits below which a teacher is behind, not at risk (a setting:
+    AUDIT_AT_RISK_RATIO)."""
+    return Decimal(str(settings.AUDIT_AT_RISK_RATIO))
+
+
+def progress_status(progress: rules.Progress, *, hired_on, as_of: datetime.date) -> str:
+    """Return the teacher's ProgressStatus (`rules.progress_status` with the configured ratio)."""
+    return rules.progress_status(
+        progress, hired_on=hired_on, as_of=as_of, at_risk_ratio=at_risk_ratio()
     )

@@ -485,11 +485,11 @@ class _Builder:
         demo-teacher's school only, which keeps the first `make run` quick (each PDF takes a
         moment); `manage.py run_audit` issues the rest.
         """
-        from certificates.audit import has_certificate_codes, issue_cycle_certificates
+        from audit.anomalies import detect_anomalies
+        from audit.progress import recompute_county_progress
+        from certificates.cycle import has_certificate_codes, issue_cycle_certificates
         from certificates.services import allocate_certificate_numbers
         from credits.selectors import PolicyCache
-        from credits.services import recompute_county_progress
-        from credits.services.anomalies import detect_anomalies
 
         cache = PolicyCache()
         for county in sorted({s.county for s in schools}, key=lambda c: c.code):

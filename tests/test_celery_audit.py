@@ -17,8 +17,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from audit.tasks import run_nightly_audit
 from certificates.models import Certificate
-from certificates.tasks import run_nightly_audit
 from credits.models import AuditRun, CycleProgress
 from credits.progress import teacher_progress
 from credits.services import approve_records
@@ -200,7 +200,7 @@ def test_worker_killed_half_way_and_restarted_ends_correct(audited_world, tmp_pa
         # Kill the worker as soon as it has taken a county task, before that task can finish.
         deadline = time.monotonic() + 60
         for line in first.stdout:
-            if "certificates.tasks.audit_county" in line and "received" in line.lower():
+            if "audit.tasks.audit_county" in line and "received" in line.lower():
                 break
             if time.monotonic() > deadline:
                 raise AssertionError("the worker never received a county task")

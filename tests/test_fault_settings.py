@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from certificates.tasks import audit_county, fail_audit, finish_audit
+from audit.tasks import audit_county, fail_audit, finish_audit
 
 
 def _retry_waits(task) -> list[int]:

@@ -234,6 +234,7 @@ def _build_world() -> SimpleNamespace:
     )
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from audit.progress import recompute_county_progress
     from certificates.models import CertificateCounter
     from certificates.tests.factories import issue
     from credits.importing import build_template, store_upload, validate_upload
@@ -245,7 +246,7 @@ def _build_world() -> SimpleNamespace:
         Policy,
         SchoolYearProgress,
     )
-    from credits.services import approve_records, declare_records, recompute_county_progress
+    from credits.services import approve_records, declare_records
     from credits.services.policies import create_policy_version
     from institutions.lockouts import LoginUnlock
     from institutions.tests.factories import (

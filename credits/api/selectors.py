@@ -23,8 +23,7 @@ from trainees.models import Teacher
 
 from .. import rules
 from ..models import CycleProgress, SchoolYearProgress, row_amounts
-from ..progress import teacher_progress
-from ..services import progress_status
+from ..progress import progress_status, teacher_progress
 
 ZERO = Decimal(0)
 AUDIT = "audit"

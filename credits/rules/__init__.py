@@ -23,6 +23,7 @@ from .records import credit_record
 from .schoolyear import cycle_school_years, school_year_bounds, school_year_of
 from .serialization import shown, spec_from_dict, spec_to_dict
 from .simulator import simulate, simulate_preset
+from .status import progress_status
 from .types import (
     Category,
     CreditResult,
@@ -99,6 +100,7 @@ __all__ = [
     "is_new_teacher",
     "owed_school_years",
     "progress_from_sums",
+    "progress_status",
     "round_credits",
     "school_year_bounds",
     "school_year_of",

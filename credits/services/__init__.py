@@ -8,7 +8,6 @@ from .approval import (
     reject_records,
     withdraw_credits,
 )
-from .audit import CountyAudit, progress_status, recompute_county_progress
 from .grading import TraineeResult, check_project_quota, enter_grades, enter_results
 from .policies import (
     create_policy_version,
@@ -25,7 +24,6 @@ from .registration import (
 
 __all__ = [
     "ApprovalResult",
-    "CountyAudit",
     "TraineeResult",
     "approve_records",
     "check_project_quota",
@@ -35,9 +33,7 @@ __all__ = [
     "enter_grades",
     "enter_results",
     "post_ledger_entries",
-    "progress_status",
     "publish_policy",
-    "recompute_county_progress",
     "register_training_record",
     "reject_records",
     "resolve_anomaly",

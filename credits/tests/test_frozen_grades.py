@@ -9,12 +9,7 @@ import pytest
 from django.urls import reverse
 
 from credits.errors import GradesFrozen, RecordsNotEditable
-from credits.services import (
-    declare_records,
-    enter_grades,
-    reject_records,
-    update_training_record,
-)
+from credits.services import declare_records, enter_grades, reject_records, update_training_record
 from institutions.choices import Role
 from projects.choices import RecordStatus
 

@@ -61,7 +61,8 @@ def credited(api):
     audit rows yet."""
     import datetime
 
-    from credits.services import approve_records, declare_records, recompute_county_progress
+    from audit.progress import recompute_county_progress
+    from credits.services import approve_records, declare_records
     from projects.choices import Grade
 
     w = api.world

@@ -9,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from audit.progress import recompute_county_progress
 from certificates.models import Certificate, CertificateKind, CertificateNumber
-from credits.services import approve_records, declare_records, recompute_county_progress
+from credits.services import approve_records, declare_records
 from institutions.choices import Role
 from institutions.tests.factories import CountyFactory, SchoolFactory
 from projects.choices import RecordStatus

@@ -10,10 +10,11 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
+from audit.progress import recompute_county_progress
 from credits.api.ledger_views import TeacherProgressApi
 from credits.api.selectors import forget_rendered_progress, progress_of_teacher
 from credits.models import CycleProgress, SchoolYearProgress
-from credits.services import approve_records, declare_records, recompute_county_progress
+from credits.services import approve_records, declare_records
 from projects.choices import Grade
 
 pytestmark = pytest.mark.django_db

@@ -95,8 +95,9 @@ def demo_api(django_db_setup, django_db_blocker, tmp_path_factory, _test_connect
 
 
 def _build_demo_world():
+    from audit.progress import recompute_county_progress
     from certificates.tests.factories import issue
-    from credits.services import approve_records, declare_records, recompute_county_progress
+    from credits.services import approve_records, declare_records
     from demo.api_clients import ensure_demo_api_clients
     from institutions.tests.factories import (
         CountyFactory,

@@ -9,7 +9,7 @@ import time
 import pytest
 
 pytestmark = pytest.mark.faults
-AUDIT = "certificates.tasks.run_nightly_audit"
+AUDIT = "audit.tasks.run_nightly_audit"
 AS_OF = "2026-06-30"
 RECEIVED = r"audit_county\[[^\]]+\] received"
 

@@ -7,7 +7,7 @@ looks for overdue tasks every 10 s. Before, it was an hour, and workers looked e
 import pytest
 
 pytestmark = pytest.mark.faults
-AUDIT = "certificates.tasks.run_nightly_audit"
+AUDIT = "audit.tasks.run_nightly_audit"
 RECEIVED = r"audit_county\[[^\]]+\] received"
 
 

@@ -10,7 +10,7 @@ import time
 import pytest
 
 pytestmark = pytest.mark.faults
-AUDIT = "certificates.tasks.run_nightly_audit"
+AUDIT = "audit.tasks.run_nightly_audit"
 RECEIVED = r"audit_county\[[^\]]+\] received"
 # How a worker's death by a broker outage shows in its log (the consumer gives up, or a step
 # restarts on a closed connection: kombu's AttributeError … 'hostname').

@@ -31,8 +31,8 @@ from django.test import Client
 from django.utils import timezone
 from stdnum.cn import ric
 
+from audit.progress import recompute_county_progress
 from credits.models import CycleProgress, SchoolYearProgress
-from credits.services import recompute_county_progress
 from demo.api_clients import ensure_demo_api_clients
 from institutions.choices import UnitLevel
 from institutions.models import AdministrativeUnit, School

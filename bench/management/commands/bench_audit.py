@@ -5,7 +5,7 @@
 Needs PostgreSQL (DATABASE_URL). Creates a separate database (<name>_bench_audit), migrates it,
 fills it inside PostgreSQL (never touching the user's data), then in the same run times (1) the
 audit of every county by one worker — `--concurrency` processes, by default one per CPU as a
-Celery worker starts, each running `certificates.audit.audit_county` (progress, anomalies,
+Celery worker starts, each running `audit.county.audit_county` (progress, anomalies,
 certificate numbers; PDF certificates are left out, their cost is per certificate issued, not
 per teacher) — night 1 on fresh data (a full audit: every row written), the same night again
 (nothing changed), and night 2 after a day of approvals for `--changed-share` of the teachers
@@ -518,7 +518,7 @@ def _bulk_load(connection, tables):
 
 def _audit_one(county_id: int, as_of: date) -> None:
     """One county's nightly audit in a worker process, as the Celery task runs it."""
-    from certificates.audit import audit_county
+    from audit.county import audit_county
 
     audit_county(county_id=county_id, as_of=as_of, issue=False)
 

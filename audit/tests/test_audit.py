@@ -6,11 +6,12 @@ from decimal import Decimal
 
 import pytest
 
+from audit.anomalies import detect_anomalies
+from audit.progress import recompute_county_progress
 from credits.models import AnomalyKind, AuditAnomaly, CountySummary, CycleProgress
 from credits.progress import teacher_progress
 from credits.selectors import active_policy
-from credits.services import approve_records, recompute_county_progress
-from credits.services.anomalies import detect_anomalies
+from credits.services import approve_records
 from institutions.choices import Role
 from projects.choices import Category, Mode, RecordStatus, Tier
 from projects.tests.factories import TrainingProjectFactory, TrainingRecordFactory

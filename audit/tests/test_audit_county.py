@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from certificates.audit import audit_county
+from audit.county import audit_county
+from audit.tasks import run_nightly_audit
 from certificates.models import Certificate, CertificateNumber
-from certificates.tasks import run_nightly_audit
 from credits.models import AuditRun, CycleProgress
 from credits.services import approve_records
 from institutions.choices import Role

@@ -1,6 +1,6 @@
 """Recompute every teacher's cycle and school-year progress for one county, set-based.
 
-On PostgreSQL the policy is compiled into one statement (credits/progress_sql.py): the
+On PostgreSQL the policy is compiled into one statement (audit/progress_sql.py): the
 database sums the ledger, applies the requirement rows, offsets, new-teacher rule and status
 thresholds, and upserts the rows — no Python loop over teachers. Elsewhere (the SQLite demo)
 one GROUP BY gives the sums and the rule engine applies the policy to them. Both upsert by
@@ -20,11 +20,8 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from institutions.models import AdministrativeUnit
-from trainees.models import Teacher
-
-from .. import rules
-from ..models import (
+from credits import rules
+from credits.models import (
     AuditRun,
     CountySummary,
     CycleProgress,
@@ -33,9 +30,12 @@ from ..models import (
     StaleProgress,
     row_amounts,
 )
-from ..progress import deadline_sums, ledger_sums
-from ..progress_sql import county_progress_sql, county_status_sql, dated_in_sql
-from ..selectors import PolicyCache
+from credits.progress import at_risk_ratio, deadline_sums, ledger_sums, progress_status
+from credits.selectors import PolicyCache
+from institutions.models import AdministrativeUnit
+from trainees.models import Teacher
+
+from .progress_sql import county_progress_sql, county_status_sql, dated_in_sql
 
 ZERO = Decimal(0)
 BATCH = 5000
@@ -63,35 +63,6 @@ class CountyAudit:
     teachers: int
     by_status: dict[str, int]
     recomputed: int | None = None  # teachers recomputed tonight; None: all of them
-
-
-def progress_status(progress: rules.Progress, *, hired_on, as_of: datetime.date) -> str:
-    """Return complete, on track, at risk or behind for a teacher's cycle progress.
-
-    A teacher is on track when the credits counted so far reach the share of the cycle total
-    that the time elapsed (since the cycle start or their hire) calls for; at risk when they
-    reach AUDIT_AT_RISK_RATIO of it; behind otherwise (docs/operations.md).
-    """
-    cycle = progress.cycle
-    if cycle.is_complete:
-        return ProgressStatus.COMPLETE
-    required = cycle.required.get("total") or sum(cycle.required.values(), ZERO)
-    counted = cycle.counted.get("total") or sum(cycle.counted.values(), ZERO)
-    start = max(cycle.start, hired_on) if hired_on else cycle.start
-    span = max((cycle.end - start).days, 1)
-    elapsed = min(max((as_of - start).days, 0), span)
-    # counted ≥ required × elapsed ÷ span, cross-multiplied so that it is exact (and the same
-    # comparison credits/progress_sql.py makes in the database).
-    if counted * span >= required * elapsed:
-        return ProgressStatus.ON_TRACK
-    if counted * span >= required * elapsed * at_risk_ratio():
-        return ProgressStatus.AT_RISK
-    return ProgressStatus.BEHIND
-
-
-def at_risk_ratio() -> Decimal:
-    """Share of the expected credits below which a teacher is behind, not at risk."""
-    return Decimal(str(settings.AUDIT_AT_RISK_RATIO))
 
 
 def _total(values) -> Decimal:

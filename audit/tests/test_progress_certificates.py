@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from certificates.audit import audit_county
+from audit.county import audit_county
 from certificates.errors import SchoolYearNotComplete
 from certificates.models import Certificate
 from certificates.services import issue_year_proof

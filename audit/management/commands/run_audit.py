@@ -35,14 +35,14 @@ class Command(BaseCommand):
         if options["sync"]:
             self._run_sync(county_ids, as_of, full=options["full"])
             return
-        from certificates.tasks import run_nightly_audit
+        from audit.tasks import run_nightly_audit
 
         result = run_nightly_audit.delay(as_of.isoformat(), county_ids, full=options["full"])
         self.stdout.write(f"已提交核查任务（{len(county_ids)} 个县市区），任务 {result.id}。")
 
     def _run_sync(self, county_ids, as_of, *, full=False):
-        from certificates.audit import audit_county
-        from credits.services.audit import purge_orphan_marks
+        from audit.county import audit_county
+        from audit.progress import purge_orphan_marks
 
         purge_orphan_marks()
 

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from audit.progress import recompute_county_progress
 from credits.models import AnomalyKind, AuditAnomaly
-from credits.services import recompute_county_progress
 from institutions.choices import Role
 
 pytestmark = pytest.mark.django_db

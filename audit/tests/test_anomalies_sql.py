@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from audit.anomalies import detect_anomalies
 from credits.models import AuditAnomaly
 from credits.selectors import active_policy
-from credits.services.anomalies import detect_anomalies
 from projects.choices import Mode, RecordStatus
 from projects.models import TrainingRecord
 from projects.tests.factories import TrainingProjectFactory

@@ -1,16 +1,15 @@
 """The four anomaly checks of one county as one PostgreSQL statement, with their upsert.
 
-Mirrors the Python checks in credits/services/anomalies.py word for word (the same keys and
-Chinese details); credits/tests/test_anomalies_sql.py compares the two. Values are bound
+Mirrors the Python checks in audit/anomalies.py word for word (the same keys and
+Chinese details); audit/tests/test_anomalies_sql.py compares the two. Values are bound
 parameters: county_id, everyone and teacher_ids (whose records to check), limit (class hours a day, POLICIES §7 reading, a policy setting), now,
 rejected, centralized and kind_<name> for each AnomalyKind.
 """
 
+from credits.models import AuditAnomaly
 from institutions.models import School
 from projects.models import TrainingProject, TrainingRecord
 from trainees.models import Teacher
-
-from .models import AuditAnomaly
 
 # Python's str.split() whitespace, so "国培 计划" and "国培计划" are one title.
 WHITESPACE = r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\x1c-\x1f\x85]"

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from audit.progress import close_stale_audit_runs, fail_audit_run, finish_audit_run
 from credits.models import AuditRun
-from credits.services.audit import close_stale_audit_runs, fail_audit_run, finish_audit_run
 
 AS_OF = datetime.date(2026, 6, 30)
 

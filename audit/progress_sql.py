@@ -7,7 +7,7 @@ CASE expressions per row, one subquery layer per offset step — and the databas
 upserts every teacher's CycleProgress and SchoolYearProgress of one county in one statement.
 
 The rule engine (`rules.progress_from_sums`) stays the reference: this module mirrors it line
-by line, and the equality tests (credits/tests/test_audit_sql.py, tests/test_celery_audit.py)
+by line, and the equality tests (audit/tests/test_audit_sql.py, tests/test_celery_audit.py)
 compare the two for every teacher under all five presets. Each mirrored rule names the engine
 function it follows; the policy citations live there.
 
@@ -20,11 +20,10 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
+from credits import rules
+from credits.models import CreditLedgerEntry, CycleProgress, SchoolYearProgress
 from institutions.models import School
 from trainees.models import Teacher, TeacherGroup
-
-from . import rules
-from .models import CreditLedgerEntry, CycleProgress, SchoolYearProgress
 
 
 @dataclass
@@ -405,7 +404,7 @@ class _Compiler:
         counted = [(r.row.key, out[r.name]) for r in self.cycle]
         missing = self.missing(self.cycle, out)
         complete = f"NOT ({missing})" if missing else "TRUE"
-        # credits.services.audit.progress_status: time elapsed since the cycle start (or the
+        # credits.rules.status.progress_status: time elapsed since the cycle start (or the
         # hire) sets the share of the requirement expected by now; compared cross-multiplied.
         start = f"GREATEST({p.date(spec.cycle_start)}, hired_on)"
         span = f"GREATEST({p.date(spec.cycle_end)} - {start}, 1)"
@@ -599,7 +598,7 @@ def county_status_sql(
     """Return (SQL, parameters) that bring the county's stored statuses up to `as_of`.
 
     A teacher whose ledger and facts did not change keeps their sums and rows; only the time
-    elapsed moves, and with it the status (credits.services.audit.progress_status, the same
+    elapsed moves, and with it the status (credits.rules.status.progress_status, the same
     cross-multiplied thresholds as the full statement's _cycle_select). Computed from the stored
     row amounts — `total` when present and non-zero, else the sum of the rows present — and
     written only where the status differs. A complete cycle stays complete: completeness depends

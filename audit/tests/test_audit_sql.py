@@ -1,6 +1,6 @@
 """The compiled SQL audit equals the rule engine for every teacher, under all five presets.
 
-credits/progress_sql.py mirrors `rules.progress_from_sums` and `progress_status` in one
+audit/progress_sql.py mirrors `rules.progress_from_sums` and `progress_status` in one
 PostgreSQL statement. These tests build random ledgers — hires before, inside and after the
 cycle, every group a preset's rows name, reversals, entries outside the cycle window, several
 "today"s — and compare every CycleProgress and SchoolYearProgress row the statement writes
@@ -14,12 +14,12 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from audit.progress import _recompute_in_database, _recompute_with_engine
+from audit.progress_sql import round_sql
 from credits.models import CreditLedgerEntry, CycleProgress, SchoolYearProgress
 from credits.models.ledger import EntryType
-from credits.progress_sql import round_sql
 from credits.rules import presets
 from credits.selectors import active_policy
-from credits.services.audit import _recompute_in_database, _recompute_with_engine
 from institutions.tests.factories import SchoolFactory
 from projects.choices import RecordStatus
 from projects.models import TrainingRecord

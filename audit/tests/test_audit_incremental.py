@@ -9,8 +9,15 @@ import random
 from decimal import Decimal
 
 import pytest
+from audit.tests.test_audit_sql import _random_county, _snapshot
 from django.utils import timezone
 
+from audit.progress import (
+    _recompute_in_database,
+    _recompute_with_engine,
+    clear_stale_marks,
+    plan_recompute,
+)
 from credits import rules
 from credits.models import (
     CountySummary,
@@ -21,13 +28,6 @@ from credits.models import (
 )
 from credits.rules import presets
 from credits.selectors import active_policy
-from credits.services.audit import (
-    _recompute_in_database,
-    _recompute_with_engine,
-    clear_stale_marks,
-    plan_recompute,
-)
-from credits.tests.test_audit_sql import _random_county, _snapshot
 from institutions.models import School
 from projects.choices import RecordStatus
 from projects.models import TrainingProject, TrainingRecord
@@ -316,7 +316,7 @@ def test_statuses_follow_the_date_with_no_teacher_recomputed(world):
 def test_a_teacher_can_be_deleted_and_their_marks_are_purged(world):
     """Deleting a teacher removes their group tags first, which marks them; that must not
     break the delete, and the nightly purge drops the orphan mark."""
-    from credits.services.audit import purge_orphan_marks
+    from audit.progress import purge_orphan_marks
 
     teacher = TeacherFactory(school=world.S1)
     teacher.group_tags.add(TeacherGroup.objects.get(code="class_teacher"))
