@@ -46,7 +46,7 @@ def teacher_progress_page(request, pk):
     # their progress, ledger or certificates (least privilege, #14).
     teacher = _teacher_or_404(request.user, pk, "view_progress")
     try:
-        view = teacher_progress(teacher, on=timezone.localdate())
+        view = teacher_progress(teacher, as_of=timezone.localdate())
     except DomainError as exc:
         return render(request, "credits/progress.html", {"error": str(exc), "title": _("学分进度")})
     certificates = list(
@@ -86,7 +86,9 @@ def year_proof(request, pk, year):
     # The teacher for themself, or an officer over the teacher (issue_proof, #14).
     teacher = _teacher_or_404(request.user, pk, "issue_proof")
     try:
-        certificate = issue_year_proof(teacher=teacher, school_year=year, on=timezone.localdate())
+        certificate = issue_year_proof(
+            teacher=teacher, school_year=year, as_of=timezone.localdate()
+        )
     except DomainError as exc:
         messages.error(request, str(exc))
     else:

@@ -447,13 +447,13 @@ def issuing_bureau_for(county) -> str:
     }
 
 
-def issue_year_proof(*, teacher: Teacher, school_year: str, on: datetime.date, by=None):
+def issue_year_proof(*, teacher: Teacher, school_year: str, as_of: datetime.date, by=None):
     """Issue the proof of one complete school year (学年学分证明), on request.
 
     004 六(三) 每学年 18 学分 is a precondition for title review, so a teacher asks for the
     proof of a year when they need it; asking again returns the same certificate.
     """
-    view = teacher_progress(teacher, on=on)
+    view = teacher_progress(teacher, as_of=as_of)
     year = next((y for y in view.progress.years if y.year == school_year), None)
     if year is None or not (year.is_complete and year.is_owed):
         raise SchoolYearNotComplete(year=school_year)
@@ -468,7 +468,7 @@ def issue_year_proof(*, teacher: Teacher, school_year: str, on: datetime.date, b
         credits_by_category=credits,
         total=year.counted.get("total", sum(year.counted.values())),
         issuing_bureau=issuing_bureau_for(teacher.school.county),
-        issued_on=on,
+        issued_on=as_of,
         by=by,
     )
 

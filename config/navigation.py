@@ -35,7 +35,7 @@ def navigation_for(user) -> list[NavItem]:
         ("credits:approval_queue", _("学分认定"), can(user, TrainingRecord, "approve")),
         ("projects:review_queue", _("项目审核"), can(user, TrainingProject, "review")),
         (
-            "credits:record_list",
+            "records:list",
             _("培训记录"),
             user.role != Role.TEACHER and can(user, TrainingRecord, "view"),
         ),

@@ -26,6 +26,7 @@ urlpatterns = [
     path("credits/", include("credits.urls")),
     path("projects/", include("projects.urls")),
     path("records/import/", include("credits.import_urls")),
+    path("records/", include("credits.record_urls")),
     path("teachers/", include("trainees.urls")),
     path("", include("certificates.urls")),
 ]

@@ -153,17 +153,19 @@ def _bars(section, labels, pending_by_key) -> list[Bar]:
     return bars
 
 
-def teacher_progress(teacher, *, on: datetime.date) -> TeacherProgress:
-    """Return the teacher's cycle and school-year progress as of `on`, in a fixed number of
+def teacher_progress(teacher, *, as_of: datetime.date) -> TeacherProgress:
+    """Return the teacher's cycle and school-year progress as of `as_of`, in a fixed number of
     queries whatever the number of records."""
     policy, spec = PolicyCache().for_county(teacher.school.county)
     groups = list(teacher.group_tags.values_list("code", flat=True))
     profile = teacher_profile(teacher, groups)
-    sums = ledger_sums(spec, [teacher.pk], on).get(teacher.pk, {})
+    sums = ledger_sums(spec, [teacher.pk], as_of).get(teacher.pk, {})
     deadlines = (
-        deadline_sums(spec, [teacher.pk], on).get(teacher.pk) if rules.deadline_rows(spec) else None
+        deadline_sums(spec, [teacher.pk], as_of).get(teacher.pk)
+        if rules.deadline_rows(spec)
+        else None
     )
-    progress = rules.progress_from_sums(spec, profile, sums, as_of=on, deadline_sums=deadlines)
+    progress = rules.progress_from_sums(spec, profile, sums, as_of=as_of, deadline_sums=deadlines)
     entries = list(
         CreditLedgerEntry.objects.filter(teacher=teacher)
         .select_related("record__project", "policy")
@@ -179,7 +181,7 @@ def teacher_progress(teacher, *, on: datetime.date) -> TeacherProgress:
     year_labels = {r.key: r.label for r in spec.rows_in(rules.Scope.YEAR)}
     pending_cycle: dict[str, Decimal] = defaultdict(lambda: ZERO)
     pending_year: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    current_year = rules.school_year_of(on, spec)
+    current_year = rules.school_year_of(as_of, spec)
     for record in pending:
         result = previews.get(record.pk)
         if result is None or result.category is None:

@@ -98,7 +98,7 @@ def record_new(request):
             messages.success(
                 request, _("已登记：%(record)s。核对无误后请申报。") % {"record": record}
             )
-            return redirect("credits:record_detail", pk=record.pk)
+            return redirect("records:detail", pk=record.pk)
     return render(request, "credits/record_form.html", {"form": form, "title": _("登记培训记录")})
 
 
@@ -150,7 +150,7 @@ def record_edit(request, pk):
             form.add_error(None, " ".join(exc.messages))
         else:
             messages.success(request, _("已保存修改。"))
-            return redirect("credits:record_detail", pk=record.pk)
+            return redirect("records:detail", pk=record.pk)
     return render(
         request,
         "credits/record_form.html",
@@ -172,7 +172,7 @@ def records_declare(request):
             messages.error(request, str(exc))
         else:
             messages.success(request, _("已向县级教育局申报 %(n)d 条记录。") % {"n": count})
-    return redirect_to_next(request, "credits:record_list")
+    return redirect_to_next(request, "records:list")
 
 
 @requires(TrainingRecord, "approve")

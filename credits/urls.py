@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import dashboard_views, record_views, views
 
@@ -6,11 +7,13 @@ app_name = "credits"
 
 urlpatterns = [
     path("calculator/", views.calculator, name="calculator"),
-    path("records/", record_views.record_list, name="record_list"),
-    path("records/new/", record_views.record_new, name="record_new"),
-    path("records/declare/", record_views.records_declare, name="records_declare"),
-    path("records/<int:pk>/", record_views.record_detail, name="record_detail"),
-    path("records/<int:pk>/edit/", record_views.record_edit, name="record_edit"),
+    # Records' pages moved to /records/ (credits/record_urls.py): old links and bookmarks land
+    # on the same page. Only GET is redirected; forms post to the new addresses.
+    path("records/", RedirectView.as_view(pattern_name="records:list", query_string=True)),
+    path(
+        "records/<int:pk>/",
+        RedirectView.as_view(pattern_name="records:detail", query_string=True),
+    ),
     path("approvals/", record_views.approval_queue, name="approval_queue"),
     path("approvals/decide/", record_views.records_decide, name="records_decide"),
     path("ledger/", record_views.ledger, name="ledger"),

@@ -86,13 +86,13 @@ def _wait_for_run(run_id, timeout=90):
     raise AssertionError(f"audit run {run_id} did not finish in {timeout} s")
 
 
-def _assert_equals_engine(on=AS_OF):
+def _assert_equals_engine(as_of=AS_OF):
     """Every teacher's stored cycle progress equals the rule engine's, computed one by one."""
     teachers = list(Teacher.objects.select_related("school__county"))
     stored = {row.teacher_id: row for row in CycleProgress.objects.all()}
     assert set(stored) == {t.pk for t in teachers}
     for teacher in teachers:
-        engine = teacher_progress(teacher, on=on).progress.cycle
+        engine = teacher_progress(teacher, as_of=as_of).progress.cycle
         row = stored[teacher.pk]
         for field in ("earned", "counted", "required", "shortfall", "offset"):
             assert {k: Decimal(v) for k, v in getattr(row, field).items()} == dict(
@@ -153,7 +153,7 @@ def test_a_later_night_on_a_worker_recomputes_what_changed(audited_world, thread
     later = AS_OF + datetime.timedelta(days=1)
     run = _wait_for_run(run_nightly_audit.delay(later.isoformat()).get(timeout=30))
     assert run.counties_done == 2
-    _assert_equals_engine(on=later)
+    _assert_equals_engine(as_of=later)
     assert CycleProgress.objects.get(teacher=partial).status == "complete"
     assert Certificate.objects.filter(kind="cycle").count() == 4  # and now 老师1's
 

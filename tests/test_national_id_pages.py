@@ -16,10 +16,10 @@ pytestmark = pytest.mark.django_db
 def _pages(w):
     return [
         reverse("home"),
-        reverse("credits:record_list"),
-        reverse("credits:record_list") + f"?q={w.T1.name}",
-        reverse("credits:record_detail", args=[w.rec1.pk]),
-        reverse("credits:record_new"),  # the teacher picker
+        reverse("records:list"),
+        reverse("records:list") + f"?q={w.T1.name}",
+        reverse("records:detail", args=[w.rec1.pk]),
+        reverse("records:new"),  # the teacher picker
         reverse("credits:approval_queue"),
         reverse("credits:ledger"),
         reverse("credits:overview"),

@@ -14,7 +14,7 @@ OFF_SITE = [
 ]
 
 DOORS = [
-    (Role.SCHOOL_ADMIN, "credits:records_declare", "credits:record_list"),
+    (Role.SCHOOL_ADMIN, "records:declare", "records:list"),
     (Role.COUNTY_OFFICER, "credits:records_decide", "credits:approval_queue"),
 ]
 

@@ -467,7 +467,7 @@ def _build_world() -> SimpleNamespace:
             teacher=teacher,
             viewer=w.users[Role.COUNTY_OFFICER.value],
             channel=DisclosureChannel.PAGE,
-            path="/credits/records/",
+            path="/records/",
             address="10.0.0.7",
         )
         setattr(w, name, disclosure)
@@ -567,7 +567,7 @@ def _fingerprint_sql() -> str:
             continue
         table = connection.ops.quote_name(opts.db_table)
         names = {f.attname for f in opts.concrete_fields}
-        latest = "max(updated_at)::text" if "updated_at" in names else "''"
+        latest = "CAST(max(updated_at) AS TEXT)" if "updated_at" in names else "''"
         selects.append(f"SELECT '{opts.label}', count(*), {latest} FROM {table}")  # noqa: S608
     return " UNION ALL ".join(selects)
 

@@ -1,7 +1,7 @@
 """The access rule of every URL of 学分通, read by tests/test_url_matrix.py (#14).
 
 Every URL pattern of the URL conf (pages, the admin, the API) has exactly one rule here, under
-its key: the namespaced URL name ("credits:record_detail"), "admin:<app>.<model>:<kind>" for a
+its key: the namespaced URL name ("records:detail"), "admin:<app>.<model>:<kind>" for a
 model admin's URLs, or "route:<route>" for an unnamed pattern. A rule says which users may use
 the URL, with which method, on which object. The matrix fills the URL with a row of the user's
 own jurisdiction ("home") and one of another ("away", none for the region officer and the
@@ -150,7 +150,7 @@ def _api_list(key: str, get: frozenset[str], leak_slot: str) -> Page:
 
 
 def _record_ids(world, row, user):
-    return {"record_ids": str(row.pk), "reason": "学时有误", "next": "/credits/records/"}
+    return {"record_ids": str(row.pk), "reason": "学时有误", "next": "/records/"}
 
 
 def _record_new_body(world, row, user):
@@ -221,6 +221,10 @@ PAGES: list[Page] = [
     Page("logout", public=True),
     # The admin's own login is replaced by a redirect to the portal's (its code step).
     Page("route:admin/login/", public=True),
+    # Records' pages moved from /credits/records/ to /records/: the old addresses redirect
+    # anyone to the new ones, whose own rules (records:list, records:detail) then apply.
+    Page("route:credits/records/", public=True),
+    Page("route:credits/records/<int:pk>/", public=True, kwargs=lambda world, row, user: {"pk": 1}),
     # -- accounts: the code step of a login, two-factor login, login locks -----------------------
     Page("accounts:login_code", public=True),  # with no login waiting: back to the login page
     Page(
@@ -247,14 +251,14 @@ PAGES: list[Page] = [
     # -- credits ---------------------------------------------------------------------------------
     Page("credits:calculator", public=True),
     Page(
-        "credits:record_list",
+        "records:list",
         get=roles(T, SA, CO, PO, RO, IS, SU),
         post=roles(T, SA, CO, PO, RO, IS, SU),
         leak=lambda world, away: away.project.name,  # 李三 is on a project of I1 too
         leak_slot="record",
     ),
     Page(
-        "credits:record_new",
+        "records:new",
         get=roles(SA, SU),
         post=roles(SA, SU),
         slot="teacher",
@@ -262,21 +266,21 @@ PAGES: list[Page] = [
         body=_record_new_body,
     ),
     Page(
-        "credits:records_declare",
+        "records:declare",
         post=roles(SA, SU),
         slot="draft_record",  # home rec4, a draft of T1; away rec6, a draft in 乙一县
         in_body=True,
         body=_record_ids,
     ),
     Page(
-        "credits:record_detail",
+        "records:detail",
         get=roles(T, SA, CO, PO, RO, IS, SU),
         post=roles(T, SA, CO, PO, RO, IS, SU),
         slot="record",
         kwargs=_pk,
     ),
     Page(
-        "credits:record_edit",
+        "records:edit",
         get=roles(SA, SU),
         post=roles(SA, SU),
         slot="draft_record",
@@ -392,7 +396,7 @@ PAGES: list[Page] = [
         post=STAFF | {SU},  # trainees.view_national_id; showing one is logged (a write)
         slot="teacher",
         kwargs=_pk,
-        body=lambda world, row, user: {"from": "/credits/records/"},
+        body=lambda world, row, user: {"from": "/records/"},
     ),
     # Read one level above the officers who reveal numbers most: the region.
     Page("trainees:national_id_log", get=roles(RO, SU)),

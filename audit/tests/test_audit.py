@@ -66,7 +66,7 @@ def test_audit_equals_the_rule_engine_for_every_teacher(busy_county):
     }
     assert len(rows) == audit.teachers == 6
     for teacher in w.S1.teachers.all():
-        engine = teacher_progress(teacher, on=AS_OF).progress.cycle
+        engine = teacher_progress(teacher, as_of=AS_OF).progress.cycle
         row = rows[teacher.pk]
         for field in ("earned", "counted", "required", "shortfall", "offset"):
             assert {k: Decimal(v) for k, v in getattr(row, field).items()} == dict(

@@ -9,7 +9,6 @@ import random
 from decimal import Decimal
 
 import pytest
-from audit.tests.test_audit_sql import _random_county, _snapshot
 from django.utils import timezone
 
 from audit.progress import (
@@ -18,6 +17,7 @@ from audit.progress import (
     clear_stale_marks,
     plan_recompute,
 )
+from audit.tests.test_audit_sql import _random_county, _snapshot
 from credits import rules
 from credits.models import (
     CountySummary,

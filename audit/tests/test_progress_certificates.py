@@ -59,7 +59,7 @@ def test_teacher_requests_a_yearly_proof_and_downloads_it(client, world, setting
 def test_incomplete_year_has_no_proof(world):
     """A school year short of 18 credits cannot be proven."""
     with pytest.raises(SchoolYearNotComplete, match="2024-2025"):
-        issue_year_proof(teacher=world.T1, school_year="2024-2025", on=datetime.date(2026, 1, 1))
+        issue_year_proof(teacher=world.T1, school_year="2024-2025", as_of=datetime.date(2026, 1, 1))
 
 
 def test_another_teacher_cannot_request_my_proof(client, world):

@@ -90,7 +90,7 @@ class TeacherProgressApi(ApiView):
             raise Http404
         try:
             body = rendered_progress_of_teacher(
-                user=request.user, teacher_id=pk, on=timezone.localdate(), render=self.render
+                user=request.user, teacher_id=pk, as_of=timezone.localdate(), render=self.render
             )
         except Teacher.DoesNotExist:
             raise Http404 from None

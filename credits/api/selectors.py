@@ -40,7 +40,7 @@ class ProgressAnswer:
     years: list[SchoolYearProgress]
 
 
-def progress_of_teacher(*, user, teacher_id: int, on: datetime.date) -> ProgressAnswer:
+def progress_of_teacher(*, user, teacher_id: int, as_of: datetime.date) -> ProgressAnswer:
     """Return the progress rows the nightly audit keeps for a teacher `user` may see.
 
     Two queries when the audit has run: the cycle rows through `restrict()`, then the year
@@ -64,7 +64,7 @@ def progress_of_teacher(*, user, teacher_id: int, on: datetime.date) -> Progress
     teacher = (
         Teacher.objects.restrict(user, "view").select_related("school__county").get(pk=teacher_id)
     )
-    return _live(teacher, on=on)
+    return _live(teacher, as_of=as_of)
 
 
 # Rendered answers by teacher id, each with the version of the rows it was rendered from:
@@ -78,7 +78,7 @@ _rendered_lock = threading.Lock()
 
 
 def rendered_progress_of_teacher(
-    *, user, teacher_id: int, on: datetime.date, render: Callable[[ProgressAnswer], bytes]
+    *, user, teacher_id: int, as_of: datetime.date, render: Callable[[ProgressAnswer], bytes]
 ) -> bytes:
     """Return a teacher's progress rendered by `render`, reusing an earlier rendering while
     the audit has not rewritten the teacher's rows since.
@@ -95,7 +95,7 @@ def rendered_progress_of_teacher(
     query = _version_query(user)
     cycles = fetch_instances(query, teacher_id) if query is not None else []
     if not cycles:  # not audited, or outside the jurisdiction: the full read says which
-        return render(progress_of_teacher(user=user, teacher_id=teacher_id, on=on))
+        return render(progress_of_teacher(user=user, teacher_id=teacher_id, as_of=as_of))
     version = tuple((c.pk, c.computed_at, c.as_of, c.years_version) for c in cycles)
     with _rendered_lock:
         kept = _rendered.get(teacher_id)
@@ -218,8 +218,8 @@ def _version_query(user) -> CompiledQuery | None:
     return query
 
 
-def _live(teacher: Teacher, *, on: datetime.date) -> ProgressAnswer:
-    live = teacher_progress(teacher, on=on)
+def _live(teacher: Teacher, *, as_of: datetime.date) -> ProgressAnswer:
+    live = teacher_progress(teacher, as_of=as_of)
     progress, spec = live.progress, live.spec
     now = timezone.now()
     cycle = progress.cycle
@@ -229,8 +229,8 @@ def _live(teacher: Teacher, *, on: datetime.date) -> ProgressAnswer:
         policy_version=progress.policy_version,
         cycle_start=cycle.start,
         cycle_end=cycle.end,
-        as_of=on,
-        status=progress_status(progress, hired_on=teacher.hired_on, as_of=on),
+        as_of=as_of,
+        status=progress_status(progress, hired_on=teacher.hired_on, as_of=as_of),
         is_new_teacher=progress.is_new_teacher,
         counted_total=_total(cycle.counted),
         required_total=_total(cycle.required),

@@ -78,7 +78,7 @@ def test_the_school_cannot_change_a_declared_grade(client, world, declared):
         )
     client.force_login(world.users[Role.SCHOOL_ADMIN])
     response = client.post(
-        reverse("credits:record_edit", args=[declared.pk]),
+        reverse("records:edit", args=[declared.pk]),
         {
             "hours": "40",
             "leave_hours": "0",

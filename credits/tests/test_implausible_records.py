@@ -125,7 +125,7 @@ def test_the_form_refuses_impossible_values_naming_them(client, world, short, va
     # given
     client.force_login(world.users[Role.SCHOOL_ADMIN])
     # when
-    response = client.post(reverse("credits:record_new"), _form(world.T2, short, **values))
+    response = client.post(reverse("records:new"), _form(world.T2, short, **values))
     # then
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -137,7 +137,7 @@ def test_the_form_offers_only_the_schools_own_school_based_courses(
 ):
     """The project dropdown lists S1's course, not the other school's nor 乙校校本."""
     client.force_login(world.users[Role.SCHOOL_ADMIN])
-    form = client.get(reverse("credits:record_new")).context["form"]
+    form = client.get(reverse("records:new")).context["form"]
     offered = set(form.fields["project"].queryset)
     assert own_course in offered
     assert world.projR in offered
@@ -148,7 +148,7 @@ def test_the_form_offers_only_the_schools_own_school_based_courses(
 def test_the_form_refuses_another_schools_course_sent_by_hand(client, world, sibling_course):
     """A tampered POST naming the other school's course is refused; nothing is saved."""
     client.force_login(world.users[Role.SCHOOL_ADMIN])
-    response = client.post(reverse("credits:record_new"), _form(world.T2, sibling_course))
+    response = client.post(reverse("records:new"), _form(world.T2, sibling_course))
     assert response.status_code == 200
     assert response.context["form"].errors["project"]
     assert not TrainingRecord.objects.filter(project=sibling_course).exists()

@@ -37,7 +37,7 @@ def test_progress_counts_the_ledger_and_applies_the_offset(world):
     # given: 8 region-tier records, 40 h centralized, pass: 10 + 5% = 10.5 each (004 五(二))
     _approved(world, world.T2, 8, category=Category.COMPULSORY_PROFESSIONAL)
     # when
-    view = teacher_progress(world.T2, on=datetime.date(2025, 12, 1))
+    view = teacher_progress(world.T2, as_of=datetime.date(2025, 12, 1))
     # then
     cycle = view.progress.cycle
     assert cycle.earned["compulsory"] == Decimal("84.00")

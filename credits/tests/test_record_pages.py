@@ -25,7 +25,7 @@ def test_school_admin_registers_and_declares_a_record(client, world):
     """The school registers one record in the form and declares it from the list."""
     _login(client, world, Role.SCHOOL_ADMIN)
     response = client.post(
-        reverse("credits:record_new"),
+        reverse("records:new"),
         {
             "teacher": world.T2.pk,
             "project": world.projR.pk,
@@ -38,7 +38,7 @@ def test_school_admin_registers_and_declares_a_record(client, world):
     record = TrainingRecord.objects.get(teacher=world.T2, project=world.projR)
     assert response.status_code == 302
     assert record.status == RecordStatus.DRAFT
-    client.post(reverse("credits:records_declare"), {"record_ids": [record.pk]})
+    client.post(reverse("records:declare"), {"record_ids": [record.pk]})
     record.refresh_from_db()
     assert record.status == RecordStatus.DECLARED
 
@@ -47,7 +47,7 @@ def test_leave_above_hours_is_shown_in_chinese_and_nothing_is_saved(client, worl
     """A bad form gets the constraint's Chinese message; no row is written."""
     _login(client, world, Role.SCHOOL_ADMIN)
     response = client.post(
-        reverse("credits:record_new"),
+        reverse("records:new"),
         {
             "teacher": world.T2.pk,
             "project": world.projR.pk,
@@ -65,7 +65,7 @@ def test_school_admin_cannot_register_for_another_schools_teacher(client, world)
     """Form tampering with another school's teacher id is refused by the form's choices."""
     _login(client, world, Role.SCHOOL_ADMIN)
     response = client.post(
-        reverse("credits:record_new"),
+        reverse("records:new"),
         {
             "teacher": world.T3.pk,
             "project": world.projR.pk,
@@ -82,9 +82,7 @@ def test_school_admin_cannot_register_for_another_schools_teacher(client, world)
 def test_declaring_another_schools_record_by_id_changes_nothing(client, world):
     """Guessing ids: the record of another county stays as it was, and the page says why."""
     _login(client, world, Role.SCHOOL_ADMIN)
-    response = client.post(
-        reverse("credits:records_declare"), {"record_ids": [world.rec3.pk]}, follow=True
-    )
+    response = client.post(reverse("records:declare"), {"record_ids": [world.rec3.pk]}, follow=True)
     world.rec3.refresh_from_db()
     assert world.rec3.status == RecordStatus.DRAFT
     assert "不在您的管辖范围内" in response.content.decode()
@@ -94,7 +92,7 @@ def test_record_of_another_county_is_a_404(client, world):
     """Opening another county's record by id gives 404 for officers and schools alike."""
     for role in (Role.SCHOOL_ADMIN, Role.COUNTY_OFFICER, Role.TEACHER):
         _login(client, world, role)
-        assert client.get(reverse("credits:record_detail", args=[world.rec3.pk])).status_code == 404
+        assert client.get(reverse("records:detail", args=[world.rec3.pk])).status_code == 404
 
 
 def test_officer_approves_a_batch_and_rejects_one_with_a_reason(client, world):
@@ -157,7 +155,7 @@ def test_record_page_shows_its_history_with_who_and_when(client, world):
     world.rec1.hours = Decimal(36)
     world.rec1.save()
     _login(client, world, Role.SCHOOL_ADMIN)
-    html = client.get(reverse("credits:record_detail", args=[world.rec1.pk])).content.decode()
+    html = client.get(reverse("records:detail", args=[world.rec1.pk])).content.decode()
     assert "变更记录" in html
     assert "<del>40.0</del> → 36.0" in html
 
@@ -180,7 +178,7 @@ def _queries(client, url):
 @pytest.mark.parametrize(
     ("role", "url_name"),
     [
-        (Role.SCHOOL_ADMIN, "credits:record_list"),
+        (Role.SCHOOL_ADMIN, "records:list"),
         (Role.COUNTY_OFFICER, "credits:approval_queue"),
         (Role.COUNTY_OFFICER, "credits:ledger"),
         (Role.COUNTY_OFFICER, "projects:project_list"),
@@ -256,3 +254,13 @@ def test_other_institutions_project_results_are_out_of_reach(client, world):
     client.post(url, {f"grade-{world.rec3.pk}": "excellent"})
     world.rec3.refresh_from_db()
     assert world.rec3.grade == "pass"
+
+
+def test_old_record_addresses_redirect_to_the_records_pages(client, world):
+    """Bookmarks of /credits/records/… land on the same page under /records/."""
+    # when
+    listing = client.get("/credits/records/?status=draft")
+    detail = client.get("/credits/records/42/")
+    # then
+    assert (listing.status_code, listing["Location"]) == (302, "/records/?status=draft")
+    assert (detail.status_code, detail["Location"]) == (302, "/records/42/")

@@ -227,7 +227,7 @@ def test_required_accounts_are_sent_to_set_it_up(client, world, settings, who):
     client.force_login(user)
     # when
     home = client.get(reverse("home"))
-    records = client.get(reverse("credits:record_list"))
+    records = client.get(reverse("records:list"))
     admin = client.get("/admin/")
     setup = client.get(reverse("accounts:two_factor"))
     # then

@@ -60,7 +60,7 @@ def test_live_progress_rows_render_as_drf_renders_them(credited):
     answer = progress_of_teacher(
         user=credited.world.superuser,
         teacher_id=credited.world.T3.pk,
-        on=datetime.date(2025, 6, 30),
+        as_of=datetime.date(2025, 6, 30),
     )
     assert answer.source == "live"
     for row in answer.cycles:

@@ -91,7 +91,7 @@ def test_the_answer_is_what_drf_renders(credited):
     """The kept bytes are DRF's JSON rendering of the output serializer, byte for byte."""
     w = credited.world
     response = credited.county.get(f"/api/v1/teachers/{w.T1.pk}/progress/")
-    answer = progress_of_teacher(user=credited.county_client.user, teacher_id=w.T1.pk, on=None)
+    answer = progress_of_teacher(user=credited.county_client.user, teacher_id=w.T1.pk, as_of=None)
     assert response["Content-Type"] == "application/json"
     assert response.content == JSONRenderer().render(
         TeacherProgressApi.OutputSerializer(answer).data

@@ -11,7 +11,7 @@ PAGES = [
     (None, "/verify/130120001/"),
     (Role.SCHOOL_ADMIN, "/records/import/"),
     (Role.TEACHER, "/progress/"),
-    (Role.SCHOOL_ADMIN, "/credits/records/"),
+    (Role.SCHOOL_ADMIN, "/records/"),
     (Role.COUNTY_OFFICER, "/credits/approvals/"),
     (Role.COUNTY_OFFICER, "/credits/overview/"),
     ("root", "/admin/"),

@@ -58,17 +58,17 @@ def test_school_county_and_teacher_walk_the_credit_path(
     page.get_by_role("button", name="为选中的教师报名").click()
     assert "已为 2 位教师报名" in page.locator("main").inner_text()
     for record in TrainingRecord.objects.filter(project=course):
-        page.goto(f"{base}/credits/records/{record.pk}/edit/")
+        page.goto(f"{base}/records/{record.pk}/edit/")
         page.get_by_label("考核等次").select_option("good")
         page.get_by_role("button", name="保存").click()
-    page.goto(f"{base}/credits/records/new/")
+    page.goto(f"{base}/records/new/")
     page.get_by_label("教师").select_option(label="张一")
     page.get_by_label("培训项目（已审核通过）").select_option(label="国培项目")
     page.get_by_label("参训学时").fill("40")
     page.get_by_label("考核等次").select_option("excellent")
     page.get_by_role("button", name="保存").click()
     assert "已登记：" in page.locator("main").inner_text()
-    page.goto(f"{base}/credits/records/?status=draft")
+    page.goto(f"{base}/records/?status=draft")
     new = TrainingRecord.objects.filter(project__in=[course, w.projN])
     assert new.count() == 3
     for record in new:

@@ -1,0 +1,15 @@
+"""URLs of training records' pages, mounted at /records/ (the Excel import is /records/import/)."""
+
+from django.urls import path
+
+from . import record_views
+
+app_name = "records"
+
+urlpatterns = [
+    path("", record_views.record_list, name="list"),
+    path("new/", record_views.record_new, name="new"),
+    path("declare/", record_views.records_declare, name="declare"),
+    path("<int:pk>/", record_views.record_detail, name="detail"),
+    path("<int:pk>/edit/", record_views.record_edit, name="edit"),
+]
