@@ -1,5 +1,6 @@
 """Shared fixtures and the markers that skip tests whose services are not configured."""
 
+import json
 import os
 from types import SimpleNamespace
 
@@ -92,6 +93,37 @@ def _fast_password_hashing(request):
         request.getfixturevalue("settings").PASSWORD_HASHERS = [
             "django.contrib.auth.hashers.MD5PasswordHasher"
         ]
+
+
+def placeholder_pdf(certificate, *, verify_url: str) -> bytes:
+    """What a certificate's stored PDF holds in tests that are not about the PDF: its content
+    as text (so a corrected certificate still differs from the old one), without WeasyPrint,
+    which takes about a second a certificate while hundreds of tests issue them."""
+    content = json.dumps(
+        [
+            certificate.kind,
+            certificate.period,
+            certificate.version,
+            certificate.credits_by_category,
+            str(certificate.total_credits),
+        ],
+        ensure_ascii=False,
+        default=str,
+    )
+    text = f"% placeholder (not about the PDF): {content} {verify_url}"
+    return b"%PDF-1.7\n" + text.encode() + b"\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def _placeholder_pdf_unless_a_pdf_test(request, monkeypatch):
+    """Store a placeholder instead of rendering each certificate, except in `pdf` tests.
+
+    Numbers, hashes, storage and downloads stay real; only WeasyPrint is skipped. Workers
+    started by `celery` tests are other processes and render real PDFs.
+    """
+    if request.node.get_closest_marker("pdf"):
+        return
+    monkeypatch.setattr("certificates.pdf.render_certificate_pdf", placeholder_pdf)
 
 
 @pytest.fixture

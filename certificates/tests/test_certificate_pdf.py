@@ -18,10 +18,13 @@ from trainees.tests.factories import TeacherFactory
 
 from .factories import issue
 
-pytestmark = pytest.mark.skipif(
-    not all(shutil.which(tool) for tool in ("pdftotext", "pdffonts", "pdftoppm")),
-    reason="needs poppler-utils (pdftotext, pdffonts, pdftoppm): make system-deps",
-)
+pytestmark = [
+    pytest.mark.pdf,
+    pytest.mark.skipif(
+        not all(shutil.which(tool) for tool in ("pdftotext", "pdffonts", "pdftoppm")),
+        reason="needs poppler-utils (pdftotext, pdffonts, pdftoppm): make system-deps",
+    ),
+]
 
 
 def _run(*args: str) -> str:

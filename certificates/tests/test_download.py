@@ -21,8 +21,9 @@ def _download(client, certificate):
 
 
 @pytest.mark.django_db
+@pytest.mark.pdf
 def test_teacher_downloads_their_own_certificate(client, world, certificates):
-    """The teacher gets the stored PDF, byte for byte."""
+    """The teacher gets the stored PDF, byte for byte (a real one, rendered)."""
     # given
     client.force_login(world.users[Role.TEACHER])
     own = certificates["T1"]
