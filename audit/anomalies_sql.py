@@ -2,7 +2,7 @@
 
 Mirrors the Python checks in audit/anomalies.py word for word (the same keys and
 Chinese details); audit/tests/test_anomalies_sql.py compares the two. Values are bound
-parameters: county_id, everyone and teacher_ids (whose records to check), limit (class hours a day, POLICIES §7 reading, a policy setting), now,
+parameters: county_id, everyone and teacher_ids (whose records to check), limit (class hours a day, POLICIES §7.14 reading, a policy setting), now,
 rejected, centralized and kind_<name> for each AnomalyKind.
 """
 

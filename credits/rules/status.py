@@ -1,7 +1,7 @@
 """Where a teacher stands in the cycle: complete, on track, at risk or behind.
 
 The documents set what a cycle requires, not how far along a teacher should be mid-cycle; the
-status is our reading for the bureau's overview (POLICIES §7: a setting, AUDIT_AT_RISK_RATIO;
+status is our reading for the bureau's overview (POLICIES §7.13: a setting, AUDIT_AT_RISK_RATIO;
 docs/operations.md "Progress status"). The nightly audit computes the same comparison in SQL
 (audit/progress_sql.py, `county_status_sql`); the equality tests hold the two together.
 """
