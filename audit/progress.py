@@ -353,18 +353,47 @@ def _recompute_with_engine(county, spec, as_of: datetime.date) -> dict[str, int]
             )
             for year in progress.years
         )
-    CycleProgress.objects.bulk_create(
+    # Like the SQL path: a row is written only when its figures changed (as_of and
+    # computed_at then tell when they last changed), and a school year no longer listed
+    # (its credits withdrawn, the hire date moved) loses its row.
+    cycle_figures = [f for f in CYCLE_FIELDS if f not in ("as_of", "computed_at")]
+    _write_changed(
+        CycleProgress,
         cycles,
-        batch_size=BATCH,
-        update_conflicts=True,
-        unique_fields=["teacher", "policy_code", "cycle_start"],
-        update_fields=CYCLE_FIELDS,
+        key=lambda row: (row.teacher_id, row.policy_code, row.cycle_start),
+        existing=CycleProgress.objects.filter(teacher_id__in=teacher_ids, policy_code=spec.code),
+        figures=cycle_figures,
+        fields=CYCLE_FIELDS,
     )
-    SchoolYearProgress.objects.bulk_create(
+    year_figures = [f for f in YEAR_FIELDS if f != "computed_at"]
+    kept_years = _write_changed(
+        SchoolYearProgress,
         years,
-        batch_size=BATCH,
-        update_conflicts=True,
-        unique_fields=["teacher", "policy_code", "school_year"],
-        update_fields=YEAR_FIELDS,
+        key=lambda row: (row.teacher_id, row.policy_code, row.school_year),
+        existing=SchoolYearProgress.objects.filter(
+            teacher_id__in=teacher_ids, policy_code=spec.code
+        ),
+        figures=year_figures,
+        fields=YEAR_FIELDS,
     )
+    if kept_years:
+        SchoolYearProgress.objects.filter(pk__in=kept_years).delete()
     return dict(by_status)
+
+
+def _write_changed(model, rows, *, key, existing, figures, fields) -> list[int]:
+    """Insert new rows and update those whose `figures` changed; return the ids of stored
+    rows that `rows` no longer list. Figures compare by value (0.00 equals 0), as SQL's
+    IS DISTINCT FROM does on the PostgreSQL path."""
+    stored = {key(row): row for row in existing}
+    new, changed = [], []
+    for row in rows:
+        old = stored.pop(key(row), None)
+        if old is None:
+            new.append(row)
+        elif any(getattr(old, f) != getattr(row, f) for f in figures):
+            row.pk = old.pk
+            changed.append(row)
+    model.objects.bulk_create(new, batch_size=BATCH)
+    model.objects.bulk_update(changed, fields, batch_size=BATCH)
+    return [row.pk for row in stored.values()]
