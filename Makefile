@@ -56,7 +56,7 @@ test: install-dev system-deps $(SECRET_KEY_FILE)
 	$(BIN)/bandit -c pyproject.toml -r $(BANDIT_PACKAGES) -ll -q 2>$(VENV)/bandit.log; \
 		status=$$?; grep -v "but no failed test" $(VENV)/bandit.log >&2; exit $$status
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
-	$(BIN)/pytest
+	PYTEST=$(BIN)/pytest bash scripts/test-both-databases.sh
 
 lint: install-dev $(SECRET_KEY_FILE)
 	$(BIN)/ruff check --fix .
