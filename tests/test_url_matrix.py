@@ -236,7 +236,6 @@ def _build_world() -> SimpleNamespace:
 
     from certificates.models import CertificateCounter
     from certificates.tests.factories import issue
-    from credits.importing import build_template, store_upload, validate_upload
     from credits.models import (
         AnomalyKind,
         AuditAnomaly,
@@ -247,6 +246,9 @@ def _build_world() -> SimpleNamespace:
     )
     from credits.services import approve_records, declare_records, recompute_county_progress
     from credits.services.policies import create_policy_version
+    from imports.steps import validate_upload
+    from imports.uploads import store_upload
+    from imports.workbooks import build_template
     from institutions.lockouts import LoginUnlock
     from institutions.tests.factories import (
         CountyFactory,
