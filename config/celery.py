@@ -34,7 +34,7 @@ app.conf.beat_schedule = {
     # Every night at 04:15: delete the working files of Excel uploads older than two days,
     # also for schools that never upload again (they hold teachers' ID numbers).
     "purge-expired-import-uploads": {
-        "task": "credits.import_tasks.purge_expired_uploads",
+        "task": "imports.tasks.purge_expired_uploads",
         "schedule": crontab(hour=4, minute=15),
     },
     # Every night at 04:00: delete certificate PDFs whose issue rolled back (no row refers to

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "projects",
     "platforms",
     "credits",
+    "imports",
     "certificates",
     "audit",
     "demo",

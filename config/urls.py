@@ -25,7 +25,7 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("credits/", include("credits.urls")),
     path("projects/", include("projects.urls")),
-    path("records/import/", include("credits.import_urls")),
+    path("records/import/", include("imports.urls")),
     path("records/", include("credits.record_urls")),
     path("teachers/", include("trainees.urls")),
     path("", include("certificates.urls")),

@@ -2,9 +2,9 @@
 
 One place for the checks every door applies before a record is saved or approved: the
 school's form (`credits.services.register_training_record`, `update_training_record`), the
-Excel import and the API's bulk push (`credits.importing.plan_rows`), the institution's results
-page (`credits.services.enter_results`), declaring, and again the county's approval, so nothing
-implausible reaches the ledger.
+Excel import and the API's bulk push (`credits.intake.planning.plan_rows`), the institution's
+results page (`credits.services.enter_results`), declaring, and again the county's approval, so
+nothing implausible reaches the ledger.
 
 - 004 五(三) 学时由发文单位确定（培训中请假的需扣除）: the project's hours are the most a
   record can count, and leave is part of the hours attended: leave ≤ hours ≤ project hours.

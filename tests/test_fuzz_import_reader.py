@@ -2,7 +2,7 @@
 or refuses them with one of the domain's own errors (in Chinese), nothing else.
 
 The entry point is the one an upload goes through: `open_table(path, filename)`, then
-`read_rows(table)` (credits/importing.py). No database is needed to read a file.
+`read_rows(table)` (imports/reading.py). No database is needed to read a file.
 """
 
 import io
@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from core.errors import DomainError
-from credits.import_files import HEADERS
-from credits.importing import ParsedRow, open_table, read_rows
+from credits.intake.columns import HEADERS
+from credits.intake.rows import ParsedRow
+from imports.reading import open_table, read_rows
 
 FUZZ = settings(
     max_examples=80,

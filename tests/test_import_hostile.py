@@ -30,9 +30,9 @@ from bench.management.commands.bench_hostile_upload import (
     write_workbook,
     zip_bomb,
 )
-from credits import import_files, import_xml
-from credits.import_files import (
-    HEADERS,
+from credits.intake.columns import HEADERS
+from imports import files, xmlparts
+from imports.errors import (
     CellTooLong,
     HeaderInHiddenSheet,
     NotExcelFile,
@@ -41,7 +41,7 @@ from credits.import_files import (
     UnpackedTooLarge,
     UnusualWorkbook,
 )
-from credits.importing import open_table, read_rows
+from imports.reading import open_table, read_rows
 
 ID = "650102198506150010"
 
@@ -75,7 +75,7 @@ def test_a_zip_bomb_is_refused_by_its_compression_ratio(tmp_path):
 
 def test_a_row_of_many_cells_stops_at_the_cell_limit(tmp_path, monkeypatch):
     """One row declaring more cells than the limit is refused while it is being read."""
-    monkeypatch.setattr(import_files, "MAX_CELLS", 5_000)
+    monkeypatch.setattr(files, "MAX_CELLS", 5_000)
     with pytest.raises(TooManyCells, match="单元格超过了 5,000 个"):
         _read(cells_in_one_row(tmp_path, 0.0004))  # 8,000 cells in row 2
 
@@ -133,7 +133,7 @@ def test_a_zip_of_thousands_of_members_is_refused(tmp_path):
 
 def test_reading_stops_at_the_time_limit(tmp_path, monkeypatch):
     """Past READ_SECONDS of CPU time the reading stops with a message naming the file."""
-    monkeypatch.setattr(import_files, "READ_SECONDS", -1)
+    monkeypatch.setattr(files, "READ_SECONDS", -1)
     with pytest.raises(ReadTimedOut, match=r"读取“slow\.xlsx”超过了 -1 秒"):
         _read(full_dimension(tmp_path, 1), "slow.xlsx")
 
@@ -141,7 +141,7 @@ def test_reading_stops_at_the_time_limit(tmp_path, monkeypatch):
 def test_a_sheet_declaring_every_cell_of_excel_is_read_as_it_is(tmp_path):
     """<dimension ref="A1:XFD1048576"/> above one row: that row is read, the estimate is capped."""
     table = open_table(full_dimension(tmp_path, 1), "f.xlsx")
-    assert table.estimate == import_files.MAX_ROWS + 1
+    assert table.estimate == files.MAX_ROWS + 1
     rows = read_rows(table)
     assert [(r.row, r.id_number) for r in rows] == [(2, ID)]
 
@@ -260,4 +260,4 @@ def test_bench_hostile_upload_smoke(tmp_path):
     assert files["declared_huge_part"]["after"]["outcome"].startswith("refused: ")
     assert files["legit_rows"]["after"]["outcome"] == "read 10 rows"
     assert 0 < files["legit_rows"]["after"]["peak_rss_mb"] < 300
-    assert import_xml.MAX_SHEET_BYTES == 200 * 1024 * 1024  # the figure the message quotes
+    assert xmlparts.MAX_SHEET_BYTES == 200 * 1024 * 1024  # the figure the message quotes

@@ -237,7 +237,6 @@ def _build_world() -> SimpleNamespace:
     from audit.progress import recompute_county_progress
     from certificates.models import CertificateCounter
     from certificates.tests.factories import issue
-    from credits.importing import build_template, store_upload, validate_upload
     from credits.models import (
         AnomalyKind,
         AuditAnomaly,
@@ -248,6 +247,9 @@ def _build_world() -> SimpleNamespace:
     )
     from credits.services import approve_records, declare_records
     from credits.services.policies import create_policy_version
+    from imports.steps import validate_upload
+    from imports.uploads import store_upload
+    from imports.workbooks import build_template
     from institutions.lockouts import LoginUnlock
     from institutions.tests.factories import (
         CountyFactory,

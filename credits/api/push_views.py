@@ -21,7 +21,8 @@ from core.api import ApiView, ErrorSerializer
 from core.api_callers import client_of
 from projects.models import TrainingRecord
 
-from ..importing import COLUMN_BY_KEY, ROW_MESSAGES
+from ..intake.columns import COLUMN_BY_KEY
+from ..intake.messages import ROW_MESSAGES
 from .services import (
     MAX_ITEMS,
     IdempotencyKeyTooLong,

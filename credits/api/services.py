@@ -1,6 +1,6 @@
 """Writes behind the API's commands: a platform pushes up to 1,000 training records at once.
 
-The rows are checked exactly as the Excel import checks a sheet (`credits.importing`): each
+The rows are checked exactly as the Excel import checks a sheet (`credits.intake`): each
 item is parsed by `parse_row` and the whole push is planned against the database by the
 import's set-based check, so a platform gets the same Chinese messages as a school uploading
 a file. Teachers come from `Teacher.objects.restrict(by, "change")`, projects from
@@ -26,13 +26,10 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
-from credits.importing import (
-    COLUMNS,
-    Table,
-    parse_row,
-    plan_rows,  # the import's row check, shared with the API push (docs/api.md)
-    write_plan,
-)
+from credits.intake.columns import COLUMNS, Table
+from credits.intake.planning import plan_rows  # the import's row check (docs/api.md)
+from credits.intake.rows import parse_row
+from credits.intake.writing import write_plan
 from platforms.models import ApiClient, ExternalRecordKey
 from platforms.services import (
     idempotent_response,

@@ -2,7 +2,8 @@
 
 The county approves what the school declared: neither the institution's results page, nor the
 school's form or import, changes a declared record. After a return both can again.
-The API push has its own test (tests/api/test_bulk_push_plausibility.py).
+The Excel import has its own module (imports/tests/test_import_frozen_grades.py), and the API
+push its own test (tests/api/test_bulk_push_plausibility.py).
 """
 
 import pytest
@@ -12,14 +13,6 @@ from credits.errors import GradesFrozen, RecordsNotEditable
 from credits.services import declare_records, enter_grades, reject_records, update_training_record
 from institutions.choices import Role
 from projects.choices import RecordStatus
-
-from .test_import_support import (
-    check_and_commit,
-    errors_of,
-    media,  # noqa: F401 a fixture
-    record_row,
-    xlsx,
-)
 
 pytestmark = pytest.mark.django_db
 
@@ -92,24 +85,6 @@ def test_the_school_cannot_change_a_declared_grade(client, world, declared):
     assert declared.grade == "pass"
 
 
-@pytest.mark.usefixtures("media")
-def test_an_import_cannot_change_a_declared_grade(world, declared):
-    _upload, summary = check_and_commit(
-        xlsx([record_row(world.T1, world.proj1, grade="优秀")]), world.users[Role.SCHOOL_ADMIN]
-    )
-    assert not summary.is_committed
-    assert errors_of(summary) == [
-        (
-            2,
-            "F",
-            "该教师在此项目的记录已申报待审核，考核等次和学时已冻结，不能修改（考核等次 合格 → 优秀）。"
-            "如需更正，请县级教育局先退回。",
-        )
-    ]
-    declared.refresh_from_db()
-    assert declared.grade == "pass"
-
-
 def test_after_a_return_the_institution_can_change_the_grade(world, declared):
     record = _returned(world, declared)
     assert (
@@ -125,16 +100,5 @@ def test_after_a_return_the_institution_can_change_the_grade(world, declared):
 def test_after_a_return_the_school_can_change_the_grade(world, declared):
     record = _returned(world, declared)
     update_training_record(by=world.users[Role.SCHOOL_ADMIN], record=record, grade="good")
-    record.refresh_from_db()
-    assert (record.grade, record.status) == ("good", RecordStatus.DRAFT)
-
-
-@pytest.mark.usefixtures("media")
-def test_after_a_return_an_import_can_change_the_grade(world, declared):
-    record = _returned(world, declared)
-    _upload, summary = check_and_commit(
-        xlsx([record_row(world.T1, world.proj1, grade="良好")]), world.users[Role.SCHOOL_ADMIN]
-    )
-    assert (summary.updated, summary.errors) == (1, [])
     record.refresh_from_db()
     assert (record.grade, record.status) == ("good", RecordStatus.DRAFT)

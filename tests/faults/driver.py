@@ -109,7 +109,7 @@ def session(username: str = "school1") -> dict:
 
 def upload_csv(path: str, rows: str = str(UPLOAD_ROWS)) -> dict:
     """Write an import file of `rows` rows for school1's teachers (a CSV, as WPS saves one)."""
-    from credits.importing import HEADERS
+    from credits.intake.columns import HEADERS
     from trainees.models import Teacher
 
     teachers = list(Teacher.objects.filter(school__name="甲1县第一中学").order_by("pk"))

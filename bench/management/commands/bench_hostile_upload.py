@@ -34,7 +34,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from credits.import_files import HEADERS
+from credits.intake.columns import HEADERS
 
 MB = 1024 * 1024
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -72,7 +72,10 @@ import django
 django.setup()
 from pathlib import Path
 from credits.errors import CreditError
-from credits.importing import open_table, read_rows
+try:
+    from imports.reading import open_table, read_rows
+except ImportError:  # a --baseline-dir checkout from before the imports app
+    from credits.importing import open_table, read_rows
 started, cpu = time.monotonic(), time.process_time()
 try:
     rows = read_rows(open_table(Path(sys.argv[1]), sys.argv[2]))

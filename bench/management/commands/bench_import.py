@@ -37,16 +37,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from openpyxl import Workbook
 
-from credits.import_resources import TrainingRecordResource
-from credits.importing import (
-    GRADE_LABELS,
-    HEADERS,
-    ROLE_LABELS,
-    commit_upload,
-    discard_upload,
-    store_upload,
-    validate_upload,
-)
+from credits.intake.columns import HEADERS
+from credits.intake.rows import GRADE_LABELS, ROLE_LABELS
+from imports.resources import TrainingRecordResource
+from imports.steps import commit_upload, validate_upload
+from imports.uploads import discard_upload, store_upload
 from institutions.models import User
 from projects.choices import Grade, RecordRole, ReviewStatus, Tier
 from projects.models import TrainingProject, TrainingRecord
