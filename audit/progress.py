@@ -35,7 +35,8 @@ from credits.selectors import PolicyCache
 from institutions.models import AdministrativeUnit
 from trainees.models import Teacher
 
-from .progress_sql import county_progress_sql, county_status_sql, dated_in_sql
+from .progress_sql import county_progress_sql
+from .status_sql import county_status_sql, dated_in_sql
 
 ZERO = Decimal(0)
 BATCH = 5000
