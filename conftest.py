@@ -4,10 +4,17 @@ import json
 import os
 from types import SimpleNamespace
 
+import hypothesis
 import pytest
 from django.conf import settings
 
 from institutions.choices import Role
+
+# Property tests draw the same examples on every run, so CI is repeatable; a failure names
+# its example. HYPOTHESIS_PROFILE=explore draws new ones (and more of them) to look further.
+hypothesis.settings.register_profile("repeatable", derandomize=True)
+hypothesis.settings.register_profile("explore", max_examples=2000)
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright runs an event loop
 
