@@ -3,9 +3,10 @@
 #
 # With DATABASE_URL pointing at PostgreSQL (CI), the suite runs twice at once: on PostgreSQL,
 # the production database, and on SQLite, the demo's (`make run`), so both sides of every
-# database fork run (docs/architecture.md). The SQLite pass leaves out the fault tests, which
-# start their own PostgreSQL whatever DATABASE_URL says, and uses the next Redis database, so
-# neither pass clears the other's cache. Without PostgreSQL the suite runs once, on SQLite,
+# database fork run (docs/architecture.md). The SQLite pass runs the tests that use the test
+# database (SECOND_DATABASE_PASS=1, conftest.py): the others give the same answer on either,
+# and the fault tests start their own PostgreSQL. It uses the next Redis database, so neither
+# pass clears the other's cache. Without PostgreSQL the suite runs once, on SQLite,
 # and the PostgreSQL-only tests skip. Extra arguments go to both pytest runs.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +29,7 @@ fi
 started=$(date +%s)
 "$PYTEST" "$@" >"$logs/postgresql.log" 2>&1 &
 postgresql=$!
-env -u DATABASE_URL REDIS_URL="$sqlite_redis" "$PYTEST" -m "not faults" "$@" \
+env -u DATABASE_URL REDIS_URL="$sqlite_redis" SECOND_DATABASE_PASS=1 "$PYTEST" "$@" \
   >"$logs/sqlite.log" 2>&1 &
 sqlite=$!
 wait "$postgresql"; postgresql_status=$?
