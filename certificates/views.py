@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.addresses import client_address
+
 from .models import Certificate
 from .numbers import is_well_formed, normalize_number
 from .selectors import verification_for
@@ -35,7 +37,7 @@ def rate_limited(view):
         limit = getattr(settings, "CERTIFICATE_VERIFY_RATE_LIMIT", VERIFY_RATE_LIMIT)
         now = time.time()
         window = int(now // RATE_WINDOW_SECONDS)
-        client = hashlib.sha256(_client_address(request).encode()).hexdigest()[:32]
+        client = hashlib.sha256((client_address(request) or "unknown").encode()).hexdigest()[:32]
         key = f"certificates:verify-rate:{client}:{window}"
         cache.add(key, 0, timeout=RATE_WINDOW_SECONDS + 5)
         try:
@@ -56,23 +58,6 @@ def rate_limited(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def _client_address(request) -> str:
-    """The address to count requests against.
-
-    X-Forwarded-For is written by the client unless a proxy of ours appends to it, and trusting
-    it blindly would let anyone pick a fresh address per request. So only with
-    TRUSTED_PROXY_COUNT proxies in front (docs/operations.md): the address the outermost of
-    them saw, the Nth from the right, as DRF's NUM_PROXIES reads it. Otherwise REMOTE_ADDR.
-    """
-    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if proxies and forwarded:
-        addresses = [a.strip() for a in forwarded.split(",") if a.strip()]
-        if addresses:
-            return addresses[-min(proxies, len(addresses))]
-    return request.META.get("REMOTE_ADDR") or "unknown"
 
 
 def _private(response):
