@@ -556,6 +556,7 @@ WATCHED_APPS = {
     "admin",
     "django_celery_beat",
     "otp_totp",
+    "platforms",
 }
 
 
@@ -574,8 +575,33 @@ def _fingerprint_sql() -> str:
     return " UNION ALL ".join(selects)
 
 
+@functools.cache
+def _watched_tables() -> dict[str, str]:
+    return {
+        model._meta.db_table: model._meta.label
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.app_label in WATCHED_APPS and not model._meta.proxy and model._meta.managed
+    }
+
+
 def fingerprint() -> dict:
+    """What the watched tables hold, to compare before and after a request.
+
+    On PostgreSQL: the rows this transaction inserted, updated and deleted in each table
+    (pg_stat_xact_user_tables), one cheap read that sees every write, even an UPDATE that
+    changes no count or date. Elsewhere: each table's row count and latest updated_at.
+    """
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT relname, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_xact_user_tables"
+            )
+            tables = _watched_tables()
+            return {
+                tables[name]: (inserted, updated, deleted)
+                for name, inserted, updated, deleted in cursor.fetchall()
+                if name in tables
+            }
         cursor.execute(_fingerprint_sql())
         return {label: (count, latest) for label, count, latest in cursor.fetchall()}
 
