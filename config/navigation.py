@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.permissions import can
+from credits.approving import approves_anything
 from credits.models import AuditAnomaly, CountySummary, CreditLedgerEntry
 from institutions.choices import OFFICER_ROLES, Role
 from institutions.models import User
@@ -32,7 +33,12 @@ def navigation_for(user) -> list[NavItem]:
         entries.append(("credits:ledger", _("我的学分"), True))
     entries += [
         ("credits:overview", _("进度总览"), user.is_officer and can(user, CountySummary, "view")),
-        ("credits:approval_queue", _("学分认定"), can(user, TrainingRecord, "approve")),
+        # One approving level per county's policy (004 五(三)): the other levels have no queue.
+        (
+            "credits:approval_queue",
+            _("学分认定"),
+            can(user, TrainingRecord, "approve") and approves_anything(user),
+        ),
         ("projects:review_queue", _("项目审核"), can(user, TrainingProject, "review")),
         (
             "records:list",

@@ -110,6 +110,19 @@ class PolicyAdmin(RestrictedAdmin):
         ),
         (_("学历提升"), {"fields": ("degree_category", "degree_mode", "is_degree_bonus")}),
         (
+            _("认定层级与工作目标"),
+            {
+                "fields": (
+                    "approving_level",
+                    "approving_level_source",
+                    "target_coverage",
+                    "target_completion",
+                    "target_satisfaction",
+                    "targets_source",
+                )
+            },
+        ),
+        (
             _("新任教师"),
             {
                 "fields": (

@@ -40,6 +40,13 @@ class Rounding(models.TextChoices):
     CEILING = "ROUND_CEILING", _("向上取整")
 
 
+class ApprovingLevel(models.TextChoices):
+    """The one bureau level that recognises a county's credits (004 五(三) 由地州市或县级教育局认定)."""
+
+    COUNTY = "county", _("县级教育局")
+    PREFECTURE = "prefecture", _("地州市教育局")
+
+
 LEAD_INSTRUCTOR = "lead_instructor"
 BONUS_APPLIES_TO = [
     ("pass", _("合格")),

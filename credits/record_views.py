@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -20,6 +20,7 @@ from projects.filtersets import TrainingRecordFilterSet
 from projects.models import TrainingProject, TrainingRecord
 from trainees.models import Teacher
 
+from .approving import approves_anything
 from .forms import (
     EnrolmentForm,
     RecordSelectionForm,
@@ -178,6 +179,8 @@ def records_declare(request):
 @requires(TrainingRecord, "approve")
 def approval_queue(request):
     """The county's queue of declared records, with each record's credits explained."""
+    if not approves_anything(request.user):
+        raise PermissionDenied(_("按本地区学分政策，学分不由本级教育局认定。"))
     page = _page(request, approval_queue_for(request.user, request.GET))
     previews = credit_previews(page.object_list)
     rows = [(record, previews.get(record.pk)) for record in page.object_list]

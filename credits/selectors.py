@@ -14,6 +14,7 @@ from projects.filtersets import TrainingRecordFilterSet
 from projects.models import TrainingRecord
 
 from . import rules
+from .approving import approving_level_q
 from .choices import PolicyStatus
 from .errors import CreditRuleError, PolicyNotFound
 from .models import CreditLedgerEntry, Policy, PolicyRequirement
@@ -155,6 +156,7 @@ def approval_queue_for(user, filters) -> QuerySet:
     """Return the declared records `user` may approve, filtered like the approval page."""
     queryset = (
         TrainingRecord.objects.restrict(user, "approve")
+        .filter(approving_level_q(user, "teacher__school__county__code"))
         .filter(status=RecordStatus.DECLARED)
         .select_related("teacher__school__county", "project")
         .order_by("teacher__school__name", "project__name", "pk")

@@ -49,6 +49,11 @@ class Scope:
     institution: str | None = None
     shared_down: bool = False
     via_many: bool = False
+    own_unit_actions: frozenset[str] = frozenset()
+
+    # `own_unit_actions` are the actions an officer takes only on rows of their own unit, not
+    # of the units below: each level's queue holds its own work, so a prefecture never reviews
+    # what its counties review.
 
     # `unit_code` names a field holding an administrative-code prefix instead of a unit
     # ("65" for every county of Xinjiang: a policy's `applies_to_code`). Officers act on rows
@@ -111,6 +116,8 @@ def scope_q(user: User, scope: Scope, action: str) -> Q:
             return _code_scope_q(scope, user.unit, action)
         if scope.unit is None or user.unit_id is None:
             return NOTHING
+        if action in scope.own_unit_actions:
+            return _any_of(scope.unit, "", user.unit_id)
         q = _any_of(scope.unit, "path__startswith", user.unit.path)
         return q | _shared_from_above(scope, user.unit.path) if shared else q
     if role == Role.SCHOOL_ADMIN:

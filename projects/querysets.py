@@ -8,9 +8,16 @@ from .choices import RecordStatus, ReviewStatus, Tier
 
 
 class TrainingProjectQuerySet(JurisdictionQuerySet):
-    # A project issued by the region is open to every school below it; changing or reviewing
-    # it stays with the issuing unit and those above (004 五(三) 项目级别以发文单位级别为准).
-    scope = Scope(unit="issuing_unit", school="school", institution="institution", shared_down=True)
+    # A project issued by the region is open to every school below it; changing it stays with
+    # the issuing unit and those above (004 五(三) 项目级别以发文单位级别为准). Reviewing it is the
+    # issuing unit's own CE office's work (004 六(二)): a school's project is its county's.
+    scope = Scope(
+        unit="issuing_unit",
+        school="school",
+        institution="institution",
+        shared_down=True,
+        own_unit_actions=frozenset({"review"}),
+    )
 
     def approved(self):
         """Return projects the bureau approved; only these earn credits (004 六(二))."""

@@ -35,7 +35,7 @@ def _approve(world, teacher, category, n=1, hours=40, tier=Tier.REGION, mode=Mod
         )
         for _ in range(n)
     ]
-    approve_records(by=world.users[Role.REGION_OFFICER], record_ids=[r.pk for r in records])
+    approve_records(by=world.users[Role.COUNTY_OFFICER], record_ids=[r.pk for r in records])
 
 
 @pytest.fixture

@@ -40,7 +40,7 @@ def _complete_cycle(world, teacher):
         for category, mode, hours, n in plan
         for _ in range(n)
     ]
-    approve_records(by=world.users[Role.REGION_OFFICER], record_ids=[r.pk for r in records])
+    approve_records(by=world.users[Role.COUNTY_OFFICER], record_ids=[r.pk for r in records])
 
 
 def test_audit_issues_certificates_to_complete_teachers_once(world, settings, tmp_path):

@@ -37,7 +37,7 @@ def _year_of_credits(world, teacher):
         )
         for category, mode, hours in plan
     ]
-    approve_records(by=world.users[Role.REGION_OFFICER], record_ids=[r.pk for r in records])
+    approve_records(by=world.users[Role.COUNTY_OFFICER], record_ids=[r.pk for r in records])
 
 
 def test_teacher_requests_a_yearly_proof_and_downloads_it(client, world, settings, tmp_path):
@@ -100,7 +100,7 @@ def test_cycle_certificate_appears_after_the_audit(client, world, settings, tmp_
         )
         for _ in range(2)
     ]
-    approve_records(by=world.users[Role.REGION_OFFICER], record_ids=[r.pk for r in records])
+    approve_records(by=world.users[Role.COUNTY_OFFICER], record_ids=[r.pk for r in records])
     audit_county(county_id=world.C1.pk, as_of=datetime.date(2026, 6, 30))
     client.force_login(world.users[Role.TEACHER])
     page = client.get(reverse("certificates:my_progress")).content.decode()

@@ -41,7 +41,7 @@ def _complete_year(world, teacher):
         )
         for category, mode, hours in plan
     ]
-    approve_records(by=world.users[Role.REGION_OFFICER], record_ids=[r.pk for r in records])
+    approve_records(by=world.users[Role.COUNTY_OFFICER], record_ids=[r.pk for r in records])
 
 
 def test_institution_staff_cannot_open_a_teachers_progress(client, world):

@@ -10,6 +10,7 @@ from projects.choices import Category, Mode, Tier
 
 from ..choices import (
     BONUS_APPLIES_TO,
+    ApprovingLevel,
     PolicyStatus,
     PolicyUnit,
     Proration,
@@ -94,6 +95,39 @@ class Policy(models.Model):
         default=8,
         help_text=_("夜间核查据此发现一天内登记学时过多的记录。"),
     )
+    # Oversight settings: not credit rules, so the rule engine never sees them. Who approves
+    # (004 五(三)) and the yearly targets a bureau is measured against (000 三(二)1); the
+    # documents that print neither take the readings POLICIES §7.15 and §7.16.
+    approving_level = models.CharField(
+        _("学分认定层级"),
+        max_length=16,
+        choices=ApprovingLevel.choices,
+        default=ApprovingLevel.COUNTY,
+        help_text=_("本政策适用地区的学分由哪一级教育局认定；一条记录只有一个认定层级。"),
+    )
+    approving_level_source = models.CharField(_("认定层级依据"), max_length=100, blank=True)
+    target_coverage = models.DecimalField(
+        _("参训率目标（%）"),
+        max_digits=5,
+        decimal_places=2,
+        default=98,
+        help_text=_("本学年获得认定学分的教师占应参训教师的比例。"),
+    )
+    target_completion = models.DecimalField(
+        _("完成率目标（%）"),
+        max_digits=5,
+        decimal_places=2,
+        default=95,
+        help_text=_("完成本学年（周期末为本周期）学分要求的教师占应修教师的比例。"),
+    )
+    target_satisfaction = models.DecimalField(
+        _("满意率目标（%）"),
+        max_digits=5,
+        decimal_places=2,
+        default=95,
+        help_text=_("培训评价中“满意”及以上的比例。"),
+    )
+    targets_source = models.CharField(_("目标依据"), max_length=100, blank=True)
     categories = models.JSONField(_("适用课程类别"), default=list)
     tier_labels = models.JSONField(_("项目级别名称"), default=dict)
     offsets = models.JSONField(_("折抵规则"), default=list, blank=True)
@@ -141,6 +175,13 @@ class Policy(models.Model):
                 condition=Q(cycle_end__gte=models.F("cycle_start")),
                 name="%(app_label)s_%(class)s_cycle_order",
                 violation_error_message=_("周期结束日期不能早于开始日期。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(target_coverage__gte=0, target_coverage__lte=100)
+                & Q(target_completion__gte=0, target_completion__lte=100)
+                & Q(target_satisfaction__gte=0, target_satisfaction__lte=100),
+                name="%(app_label)s_%(class)s_targets_are_percentages",
+                violation_error_message=_("目标比例必须在 0 到 100 之间。"),
             ),
             models.CheckConstraint(
                 condition=Q(hours_per_credit_centralized__gt=0)

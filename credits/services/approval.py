@@ -19,6 +19,7 @@ from projects.models import TrainingRecord
 from projects.plausibility import check_records
 
 from .. import rules
+from ..approving import approving_level_q
 from ..errors import CreditRuleError, ReasonRequired, RecordsNotApprovable, RecordsNotFound
 from ..models import CreditLedgerEntry, EntryType
 from ..selectors import PolicyCache, record_facts
@@ -36,6 +37,7 @@ def _locked_records(*, by, action: str, record_ids: Sequence[int]) -> list[Train
     wanted = set(record_ids)
     records = list(
         TrainingRecord.objects.restrict(by, action)
+        .filter(approving_level_q(by, "teacher__school__county__code"))
         .filter(pk__in=wanted)
         .select_related("project", "teacher__school__county")
         .select_for_update(of=("self",))

@@ -42,6 +42,17 @@ def store_policy(*, spec: rules.PolicySpec, applies_to_code: str, status: str, b
     return policy
 
 
+OVERSIGHT_FIELDS = (
+    "audit_max_hours_per_day",
+    "approving_level",
+    "approving_level_source",
+    "target_coverage",
+    "target_completion",
+    "target_satisfaction",
+    "targets_source",
+)
+
+
 @transaction.atomic
 def create_policy_version(*, policy: Policy) -> Policy:
     """Copy a policy into a new draft version (the next number), for editing."""
@@ -55,8 +66,10 @@ def create_policy_version(*, policy: Policy) -> Policy:
         status=PolicyStatus.DRAFT,
         based_on=policy,
     )
-    draft.audit_max_hours_per_day = policy.audit_max_hours_per_day
-    draft.save(update_fields=["audit_max_hours_per_day"])
+    # The settings outside the rule engine's spec are copied as they are.
+    for field in OVERSIGHT_FIELDS:
+        setattr(draft, field, getattr(policy, field))
+    draft.save(update_fields=list(OVERSIGHT_FIELDS))
     return draft
 
 

@@ -28,7 +28,7 @@ def _approved(world, teacher, n, **project):
         )
         for _ in range(n)
     ]
-    approve_records(by=world.users[Role.REGION_OFFICER], record_ids=[r.pk for r in records])
+    approve_records(by=world.users[Role.COUNTY_OFFICER], record_ids=[r.pk for r in records])
     return records
 
 
