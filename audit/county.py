@@ -1,4 +1,4 @@
-"""The nightly audit of one county: progress, anomalies, numbers and certificates.
+"""The nightly audit of one county: progress, anomalies, summaries, numbers and certificates.
 
 Called by the Celery task `audit.tasks.audit_county` (one per county, in a chord) and by
 `manage.py run_audit`. Every step is idempotent — progress and anomalies are upserted by
@@ -24,6 +24,7 @@ from institutions.models import AdministrativeUnit
 
 from .anomalies import detect_anomalies
 from .progress import clear_stale_marks, plan_recompute, recompute_county_progress
+from .summaries import summarize_county
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ def audit_county(
             policy=policy,
             teacher_ids=None if plan.everyone else plan.teacher_ids,
         )
+        summarize_county(county_id=county_id, spec=spec, as_of=as_of)
         clear_stale_marks(plan)
     allocated = issued = 0
     # The 9-digit numbers are Xinjiang's scheme (004 附件): a county without the annex's codes

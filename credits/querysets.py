@@ -15,6 +15,11 @@ class CountySummaryQuerySet(JurisdictionQuerySet):
     scope = Scope(unit="county")
 
 
+class ProgressSummaryQuerySet(JurisdictionQuerySet):
+    # A school admin reads their school's rows; the county rows (no school) are the bureaus'.
+    scope = Scope(unit="county", school="school")
+
+
 class AuditAnomalyQuerySet(JurisdictionQuerySet):
     scope = Scope(unit="county", school="teacher__school")
 

@@ -487,6 +487,7 @@ class _Builder:
         """
         from audit.anomalies import detect_anomalies
         from audit.progress import recompute_county_progress
+        from audit.summaries import summarize_county
         from certificates.cycle import has_certificate_codes, issue_cycle_certificates
         from certificates.services import allocate_certificate_numbers
         from credits.selectors import PolicyCache
@@ -496,6 +497,7 @@ class _Builder:
             recompute_county_progress(county_id=county.pk, as_of=DEMO_TODAY)
             policy, spec = cache.for_county(county)
             detect_anomalies(county_id=county.pk, policy=policy)
+            summarize_county(county_id=county.pk, spec=spec, as_of=DEMO_TODAY)
             if has_certificate_codes(county):
                 ids = list(
                     Teacher.objects.filter(school__county=county).values_list("pk", flat=True)

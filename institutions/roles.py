@@ -35,6 +35,7 @@ _OFFICER = [
     "credits.view_cycleprogress",
     "credits.view_schoolyearprogress",
     "credits.view_countysummary",
+    "credits.view_progresssummary",
     "credits.view_auditanomaly",
     "credits.change_auditanomaly",
     "certificates.view_certificate",
@@ -84,6 +85,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "credits.view_creditledgerentry",
         "credits.view_cycleprogress",
         "credits.view_schoolyearprogress",
+        "credits.view_progresssummary",  # their school's rows only (the county's are not)
         "certificates.view_certificate",
     ],
     Role.COUNTY_OFFICER: _OFFICER,

@@ -7,6 +7,7 @@ from .progress import (
     CountySummary,
     CycleProgress,
     ProgressStatus,
+    ProgressSummary,
     SchoolYearProgress,
     row_amounts,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "PolicyBonusRate",
     "PolicyRequirement",
     "ProgressStatus",
+    "ProgressSummary",
     "SchoolYearProgress",
     "StaleProgress",
     "row_amounts",

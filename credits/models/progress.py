@@ -7,9 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 from core.fields import DecimalListField, TextListField
 
-from ..querysets import CountySummaryQuerySet, CycleProgressQuerySet
+from ..querysets import CountySummaryQuerySet, CycleProgressQuerySet, ProgressSummaryQuerySet
 
-__all__ = ["CountySummary", "CycleProgress", "ProgressStatus", "SchoolYearProgress", "row_amounts"]
+__all__ = [
+    "CountySummary",
+    "CycleProgress",
+    "ProgressStatus",
+    "ProgressSummary",
+    "SchoolYearProgress",
+    "row_amounts",
+]
 
 ZERO = Decimal(0)
 
@@ -192,3 +199,62 @@ class CountySummary(models.Model):
 
     def __str__(self):
         return f"{self.county_id} · {self.policy_code}"
+
+
+class ProgressSummary(models.Model):
+    """Teachers of a county counted for one period, kept by the audit for the overview pages.
+
+    Two kinds of row, both from the same pass over the county's progress: a school's row
+    (`school` set: one per school and period) and the county's rows by school type and career
+    stage (`school` empty), which the prefecture and region pages add up. `school_year` empty
+    is the whole cycle; otherwise the school year `YYYY-YYYY`. In a cycle row the four statuses
+    count the cycle's standing; in a year row `complete` counts those who completed the year
+    and the other three stay 0. `trained` counts teachers with approved credit in the period
+    (coverage, 000 三(二)1 参训率); `short_by_row` counts, per requirement row, the teachers
+    still short in it (the category most often short).
+    """
+
+    county = models.ForeignKey(
+        "institutions.AdministrativeUnit",
+        on_delete=models.CASCADE,
+        related_name="progress_rollups",
+        verbose_name=_("县市区"),
+        db_index=False,  # the (county, school_year) index serves lookups by county
+    )
+    school = models.ForeignKey(
+        "institutions.School",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="progress_rollups",
+        verbose_name=_("学校"),
+        db_index=False,  # the (school, school_year) index serves lookups by school
+    )
+    school_type = models.CharField(_("学校类型"), max_length=1)
+    career_stage = models.CharField(_("发展阶段"), max_length=16, blank=True)
+    policy_code = models.SlugField(_("政策代码"), max_length=40)
+    school_year = models.CharField(_("学年"), max_length=9, blank=True)
+    teachers = models.PositiveIntegerField(_("教师数"))
+    owing = models.PositiveIntegerField(_("应修人数"), default=0)
+    complete = models.PositiveIntegerField(_("已完成"), default=0)
+    on_track = models.PositiveIntegerField(_("进度正常"), default=0)
+    at_risk = models.PositiveIntegerField(_("有风险"), default=0)
+    behind = models.PositiveIntegerField(_("落后"), default=0)
+    trained = models.PositiveIntegerField(_("参训人数"), default=0)
+    credits = models.DecimalField(_("学分合计"), max_digits=14, decimal_places=2, default=0)
+    short_by_row = models.JSONField(_("各要求未达标人数"), default=dict)
+    credits_by_kind = models.JSONField(_("按级别和形式的学分"), default=dict)
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    objects = ProgressSummaryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("county", "school", "school_type", "career_stage", "school_year", "pk")
+        verbose_name = verbose_name_plural = _("进度汇总")
+        indexes = [
+            models.Index(fields=["county", "school_year"], name="rollup_county_year_idx"),
+            models.Index(fields=["school", "school_year"], name="rollup_school_year_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.county_id} · {self.school_id or self.school_type} · {self.school_year}"

@@ -1,0 +1,367 @@
+"""Reads of the oversight pages: a unit's teachers against its targets, by subordinate unit.
+
+Region → prefecture → county → school → teacher. Every figure comes from the rows the nightly
+audit keeps (`ProgressSummary`, one pass per county in audit.summaries), so a page reads a few
+hundred rows whatever the number of teachers; `restrict()` decides which rows are read.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Max, Sum
+from django.utils import timezone
+
+from institutions.choices import SchoolType, UnitLevel
+from institutions.models import AdministrativeUnit, School
+from trainees.choices import CareerStage
+
+from . import rules
+from .errors import PolicyNotFound
+from .models import AuditAnomaly, Policy, PolicyRequirement, ProgressStatus, ProgressSummary
+from .selectors import policy_for_county, policy_spec
+
+CYCLE = ""
+STATUSES = (
+    ProgressStatus.COMPLETE,
+    ProgressStatus.ON_TRACK,
+    ProgressStatus.AT_RISK,
+    ProgressStatus.BEHIND,
+)
+SUMMED = ("teachers", "owing", "complete", "on_track", "at_risk", "behind", "trained", "credits")
+CHILD_LEVEL = {UnitLevel.REGION: UnitLevel.PREFECTURE, UnitLevel.PREFECTURE: UnitLevel.COUNTY}
+
+
+def ratio(part: int, whole: int) -> Decimal | None:
+    """Return part/whole as a percentage to one decimal, or None when there is no whole."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
+
+
+@dataclass
+class Figures:
+    """The counts of a set of teachers for one period, and the rates that follow from them."""
+
+    teachers: int = 0
+    owing: int = 0
+    complete: int = 0
+    on_track: int = 0
+    at_risk: int = 0
+    behind: int = 0
+    trained: int = 0
+    credits: Decimal = Decimal(0)
+    short_by_row: Counter = field(default_factory=Counter)
+    credits_by_kind: defaultdict = field(default_factory=lambda: defaultdict(Decimal))
+
+    def add(self, row: dict) -> None:
+        for name in SUMMED:
+            setattr(self, name, getattr(self, name) + (row.get(name) or 0))
+        self.short_by_row.update(row.get("short_by_row") or {})
+        for kind, value in (row.get("credits_by_kind") or {}).items():
+            self.credits_by_kind[kind] += Decimal(value)
+
+    @property
+    def coverage(self) -> Decimal | None:
+        """参训率: teachers with approved credit in the period, of all teachers (000 三(二)1)."""
+        return ratio(self.trained, self.teachers)
+
+    @property
+    def completion(self) -> Decimal | None:
+        """完成率: teachers who completed the period's requirement, of those who owe it."""
+        return ratio(self.complete, self.owing)
+
+    @property
+    def shares(self) -> list[tuple[str, str, int, Decimal | None]]:
+        """(status, label, count, percent of teachers) for the four statuses, in order."""
+        return [
+            (
+                str(s),
+                str(s.label),
+                getattr(self, str(s)),
+                ratio(getattr(self, str(s)), self.teachers),
+            )
+            for s in STATUSES
+        ]
+
+    @property
+    def average_credits(self) -> Decimal | None:
+        if not self.teachers:
+            return None
+        return (self.credits / self.teachers).quantize(Decimal("0.01"))
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The policy's targets for a bureau's year (000 三(二)1; POLICIES §7.15 elsewhere)."""
+
+    coverage: Decimal
+    completion: Decimal
+    satisfaction: Decimal
+    source: str
+
+    @classmethod
+    def of(cls, policy: Policy) -> Targets:
+        return cls(
+            coverage=policy.target_coverage,
+            completion=policy.target_completion,
+            satisfaction=policy.target_satisfaction,
+            source=policy.targets_source,
+        )
+
+
+@dataclass
+class Row:
+    """One subordinate unit (or school) on a level's page."""
+
+    key: str  # the unit's code, or the school's id
+    name: str
+    is_school: bool
+    cycle: Figures = field(default_factory=Figures)
+    year: Figures = field(default_factory=Figures)
+    anomalies: int = 0
+
+
+@dataclass
+class Breakdown:
+    key: str
+    label: str
+    cycle: Figures
+    year: Figures
+
+
+@dataclass
+class TrendPoint:
+    school_year: str
+    figures: Figures
+
+
+@dataclass
+class Overview:
+    """Everything a level's page shows."""
+
+    unit: AdministrativeUnit
+    policy: Policy
+    targets: Targets
+    school_year: str
+    school_years: list[str]
+    has_year_rows: bool
+    cycle: Figures
+    year: Figures
+    rows: list[Row]
+    by_school_type: list[Breakdown]
+    by_stage: list[Breakdown]
+    short_rows: list[tuple[str, str, int]]  # (row key, label, teachers short), most first
+    trend: list[TrendPoint]
+    anomalies: int
+    computed_at: datetime.datetime | None
+
+    @property
+    def completion(self) -> Decimal | None:
+        """The completion measured against the target: the year's where the policy has year
+        requirements, the cycle's otherwise (POLICIES §7.15)."""
+        return self.year.completion if self.has_year_rows else self.cycle.completion
+
+
+def unit_policy(unit: AdministrativeUnit) -> tuple[Policy, rules.PolicySpec] | None:
+    """Return the policy and spec that apply to `unit`, or None when no policy does."""
+    try:
+        policy = policy_for_county(unit)
+    except PolicyNotFound:
+        return None
+    return policy, policy_spec(policy)
+
+
+def current_school_year(spec: rules.PolicySpec, today: datetime.date | None = None) -> str:
+    """Return the school year of today, kept inside the cycle (its first or last year)."""
+    years = rules.cycle_school_years(spec)
+    year = rules.school_year_of(today or timezone.localdate(), spec)
+    if year in years:
+        return year
+    return years[0] if year < years[0] else years[-1]
+
+
+def _row_labels(policy: Policy) -> dict[str, str]:
+    return dict(
+        PolicyRequirement.objects.filter(policy=policy).values_list("key", "label").order_by()
+    )
+
+
+def _child_key(unit: AdministrativeUnit, county_path: str) -> str:
+    """Return the code of `unit`'s child on the way to the county whose path is given."""
+    depth = len(unit.path.strip("/").split("/"))
+    return county_path.strip("/").split("/")[depth]
+
+
+def overview_of(
+    user, unit: AdministrativeUnit, *, school_year: str | None = None
+) -> Overview | None:
+    """Return the overview of `unit` as `user` may see it, or None when no policy applies.
+
+    The caller has checked that `unit` is inside the user's jurisdiction; the rows read are
+    restricted again all the same.
+    """
+    found = unit_policy(unit)
+    if found is None:
+        return None
+    policy, spec = found
+    years = list(rules.cycle_school_years(spec))
+    year = school_year if school_year in years else current_school_year(spec)
+    summaries = ProgressSummary.objects.restrict(user, "view").filter(
+        county__path__startswith=unit.path, policy_code=policy.code
+    )
+    is_county = unit.level == UnitLevel.COUNTY
+    fields = [*SUMMED, "short_by_row", "credits_by_kind", "school_year"]
+    cycle, current = Figures(), Figures()
+    by_type: dict[str, tuple[Figures, Figures]] = defaultdict(lambda: (Figures(), Figures()))
+    by_stage: dict[str, tuple[Figures, Figures]] = defaultdict(lambda: (Figures(), Figures()))
+    rows: dict[str, Row] = {}
+    # The county rows by school type and career stage give the totals and the breakdowns.
+    for row in summaries.filter(school__isnull=True, school_year__in=[CYCLE, year]).values(
+        *fields, "school_type", "career_stage", "county__path", "county__code", "county__name"
+    ):
+        index = 0 if row["school_year"] == CYCLE else 1
+        (cycle, current)[index].add(row)
+        by_type[row["school_type"]][index].add(row)
+        by_stage[row["career_stage"]][index].add(row)
+        if not is_county:
+            key = _child_key(unit, row["county__path"])
+            child = rows.setdefault(key, Row(key=key, name="", is_school=False))
+            (child.cycle, child.year)[index].add(row)
+    if is_county:
+        for row in summaries.filter(school__isnull=False, school_year__in=[CYCLE, year]).values(
+            *fields, "school_id", "school__name"
+        ):
+            key = str(row["school_id"])
+            child = rows.setdefault(key, Row(key=key, name=row["school__name"], is_school=True))
+            (child.cycle, child.year)[0 if row["school_year"] == CYCLE else 1].add(row)
+    open_anomalies = AuditAnomaly.objects.restrict(user, "view").filter(
+        county__path__startswith=unit.path, is_resolved=False
+    )
+    if is_county:
+        counts = open_anomalies.values("teacher__school_id").annotate(n=Count("pk")).order_by()
+        for item in counts:
+            child = rows.get(str(item["teacher__school_id"]))
+            if child is not None:
+                child.anomalies = item["n"]
+    else:
+        names = dict(AdministrativeUnit.objects.filter(code__in=rows).values_list("code", "name"))
+        for child in rows.values():
+            child.name = names.get(child.key, child.key)
+        depth = len(unit.path.strip("/").split("/"))
+        for path, n in (
+            open_anomalies.values("county__path")
+            .annotate(n=Count("pk"))
+            .values_list("county__path", "n")
+        ):
+            key = path.strip("/").split("/")[depth]
+            if key in rows:
+                rows[key].anomalies += n
+    trend = {y: Figures() for y in years}
+    for row in (
+        summaries.filter(school__isnull=True)
+        .exclude(school_year=CYCLE)
+        .values("school_year")
+        .annotate(
+            **{name: Sum(name) for name in ("teachers", "owing", "complete", "trained", "credits")}
+        )
+        .order_by()
+    ):
+        if row["school_year"] in trend:
+            trend[row["school_year"]].add(row)
+    labels = _row_labels(policy)
+    return Overview(
+        unit=unit,
+        policy=policy,
+        targets=Targets.of(policy),
+        school_year=year,
+        school_years=years,
+        has_year_rows=any(r.scope == "year" for r in spec.rows),
+        cycle=cycle,
+        year=current,
+        rows=sorted(
+            rows.values(), key=lambda r: (r.is_school, r.key if not r.is_school else r.name)
+        ),
+        by_school_type=[
+            Breakdown(key, str(SchoolType(key).label) if key in SchoolType.values else key, *pair)
+            for key, pair in sorted(by_type.items())
+        ],
+        by_stage=[
+            Breakdown(key, str(CareerStage(key).label) if key in CareerStage.values else key, *pair)
+            for key, pair in sorted(by_stage.items(), key=lambda kv: _stage_order(kv[0]))
+        ],
+        short_rows=[(key, labels.get(key, key), n) for key, n in cycle.short_by_row.most_common()],
+        trend=[TrendPoint(y, trend[y]) for y in years if y <= year],
+        anomalies=open_anomalies.count(),
+        computed_at=summaries.aggregate(at=Max("computed_at"))["at"],
+    )
+
+
+def _stage_order(key: str) -> int:
+    values = list(CareerStage.values)
+    return values.index(key) if key in values else len(values)
+
+
+def school_figures(user, school: School, *, school_year: str) -> tuple[Figures, Figures]:
+    """Return one school's cycle and year figures from its summary rows."""
+    cycle, year = Figures(), Figures()
+    for row in (
+        ProgressSummary.objects.restrict(user, "view")
+        .filter(school=school, school_year__in=[CYCLE, school_year])
+        .values(*SUMMED, "short_by_row", "credits_by_kind", "school_year")
+    ):
+        (cycle if row["school_year"] == CYCLE else year).add(row)
+    return cycle, year
+
+
+def sort_rows(rows: list[Row], key: str, descending: bool) -> list[Row]:
+    """Sort a level's rows by a column name from the URL; unknown names keep the order."""
+    getters = {
+        "name": lambda r: r.name,
+        "teachers": lambda r: r.cycle.teachers,
+        "complete": lambda r: r.cycle.complete,
+        "on_track": lambda r: r.cycle.on_track,
+        "at_risk": lambda r: r.cycle.at_risk,
+        "behind": lambda r: r.cycle.behind,
+        "coverage": lambda r: r.year.coverage if r.year.coverage is not None else Decimal(-1),
+        "completion": lambda r: r.year.completion if r.year.completion is not None else Decimal(-1),
+        "cycle_completion": lambda r: (
+            r.cycle.completion if r.cycle.completion is not None else Decimal(-1)
+        ),
+        "anomalies": lambda r: r.anomalies,
+    }
+    getter = getters.get(key)
+    if getter is None:
+        return rows
+    return sorted(rows, key=getter, reverse=descending)
+
+
+SORT_KEYS = (
+    "name",
+    "teachers",
+    "complete",
+    "on_track",
+    "at_risk",
+    "behind",
+    "coverage",
+    "completion",
+    "cycle_completion",
+    "anomalies",
+)
+
+__all__ = [
+    "SORT_KEYS",
+    "Figures",
+    "Overview",
+    "Row",
+    "Targets",
+    "current_school_year",
+    "overview_of",
+    "ratio",
+    "school_figures",
+    "sort_rows",
+    "unit_policy",
+]

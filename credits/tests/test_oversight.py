@@ -1,0 +1,323 @@
+"""Every figure of every level's overview equals a direct count on the same data.
+
+A region of two prefectures and three counties, teachers of several school types and career
+stages, credits approved across three school years; the audit runs; then each level's page
+figures (totals, rows per subordinate unit, breakdowns, trend, most-short rows) are compared
+with counts made straight from the teachers, their progress rows and the ledger.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+from django.db.models import Count, Sum
+
+from audit.county import audit_county
+from credits.models import CreditLedgerEntry, CycleProgress, ProgressSummary, SchoolYearProgress
+from credits.oversight import CYCLE, overview_of, ratio, sort_rows
+from credits.services import approve_records, withdraw_credits
+from institutions.choices import Role, SchoolType
+from institutions.tests.factories import (
+    CountyFactory,
+    PrefectureFactory,
+    RegionFactory,
+    SchoolFactory,
+    UserFactory,
+)
+from projects.choices import Category, Mode, RecordStatus, Tier
+from projects.tests.factories import TrainingProjectFactory, TrainingRecordFactory
+from trainees.choices import CareerStage
+from trainees.tests.factories import TeacherFactory
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = datetime.date(2026, 11, 20)
+YEAR = "2026-2027"
+
+
+@pytest.fixture
+def region():
+    """Three counties of two prefectures, 5 schools, 36 teachers, records over three years."""
+    rng = random.Random(17)
+    region = RegionFactory()
+    p1 = PrefectureFactory(code="653100", parent=region, name="喀什地区")
+    p2 = PrefectureFactory(code="652900", parent=region, name="阿克苏地区")
+    counties = [
+        CountyFactory(parent=p1, code="653101", name="喀什市"),
+        CountyFactory(parent=p1, code="653121", name="疏附县"),
+        CountyFactory(parent=p2, code="652901", name="阿克苏市"),
+    ]
+    types = [SchoolType.PRIMARY, SchoolType.JUNIOR, SchoolType.KINDERGARTEN]
+    schools = [
+        SchoolFactory(county=counties[0], school_type=types[0], name="喀什市第一小学"),
+        SchoolFactory(county=counties[0], school_type=types[1], name="喀什市第二中学"),
+        SchoolFactory(county=counties[1], school_type=types[2], name="疏附县幼儿园"),
+        SchoolFactory(county=counties[2], school_type=types[0], name="阿克苏市第三小学"),
+        SchoolFactory(county=counties[2], school_type=types[1], name="阿克苏市第五中学"),
+    ]
+    stages = [CareerStage.NEW, CareerStage.MATURE, CareerStage.BACKBONE]
+    teachers = [
+        TeacherFactory(
+            school=schools[i % len(schools)],
+            career_stage=stages[i % 3],
+            hired_on=datetime.date(2010, 9, 1) if i % 4 else datetime.date(2025, 9, 1),
+        )
+        for i in range(36)
+    ]
+    TeacherFactory(school=schools[0], is_active=False)  # left the school: counted nowhere
+    projects = [
+        TrainingProjectFactory(
+            tier=tier,
+            issuing_unit=region,
+            mode=mode,
+            category=category,
+            hours=Decimal(hours),
+            starts_on=start,
+            ends_on=start + datetime.timedelta(days=4),
+        )
+        for tier, mode, category, hours, start in [
+            (
+                Tier.REGION,
+                Mode.CENTRALIZED,
+                Category.COMPULSORY_PUBLIC,
+                40,
+                datetime.date(2024, 10, 8),
+            ),
+            (
+                Tier.REGION,
+                Mode.ONLINE,
+                Category.COMPULSORY_PROFESSIONAL,
+                50,
+                datetime.date(2025, 3, 3),
+            ),
+            (
+                Tier.NATIONAL,
+                Mode.CENTRALIZED,
+                Category.COMPULSORY_PROFESSIONAL,
+                80,
+                datetime.date(2025, 11, 3),
+            ),
+            (Tier.REGION, Mode.ONLINE, Category.ELECTIVE, 60, datetime.date(2026, 9, 14)),
+        ]
+    ]
+    for teacher in teachers:
+        for project in rng.sample(projects, rng.randint(0, 4)):
+            TrainingRecordFactory(
+                teacher=teacher,
+                project=project,
+                hours=project.hours,
+                completed_on=project.ends_on,
+                status=RecordStatus.DECLARED,
+            )
+    officers = {c.code: UserFactory(role=Role.COUNTY_OFFICER, unit=c) for c in counties}
+    for county in counties:
+        ids = list(
+            TrainingRecordFactory._meta.model.objects.filter(
+                teacher__school__county=county
+            ).values_list("pk", flat=True)
+        )
+        if ids:
+            approve_records(by=officers[county.code], record_ids=ids)
+    # A withdrawn record: its reversal nets the teacher's year to 0, so they did not train.
+    withdrawn = (
+        CreditLedgerEntry.objects.filter(school_year=YEAR)
+        .values("teacher")
+        .annotate(n=Count("pk"))
+        .filter(n=1)
+        .order_by("teacher")
+        .values_list("teacher", flat=True)
+        .first()
+    )
+    entry = CreditLedgerEntry.objects.get(teacher=withdrawn, school_year=YEAR)
+    county = entry.teacher.school.county
+    withdraw_credits(by=officers[county.code], record_ids=[entry.record_id], reason="重复登记")
+    for county in counties:
+        audit_county(county_id=county.pk, as_of=AS_OF, issue=False)
+    return {
+        "region": region,
+        "prefectures": [p1, p2],
+        "counties": counties,
+        "schools": schools,
+        "officers": {
+            "region": UserFactory(role=Role.REGION_OFFICER, unit=region),
+            "653100": UserFactory(role=Role.PREFECTURE_OFFICER, unit=p1),
+            **officers,
+        },
+    }
+
+
+def _direct(*, path: str = "", school=None, stage=None, school_type=None) -> dict:
+    """Count a set of teachers' figures straight from progress and ledger rows."""
+    progress = CycleProgress.objects.filter(teacher__is_active=True)
+    years = SchoolYearProgress.objects.filter(teacher__is_active=True, school_year=YEAR)
+    ledger = CreditLedgerEntry.objects.filter(teacher__is_active=True)
+    for name, value in (
+        ("teacher__school__county__path__startswith", path or None),
+        ("teacher__school", school),
+        ("teacher__career_stage", stage),
+        ("teacher__school__school_type", school_type),
+    ):
+        if value is not None:
+            progress = progress.filter(**{name: value})
+            years = years.filter(**{name: value})
+            ledger = ledger.filter(**{name: value})
+    statuses = Counter(progress.values_list("status", flat=True))
+    trained_year = (
+        ledger.filter(school_year=YEAR)
+        .values("teacher")
+        .annotate(total=Sum("credits"))
+        .filter(total__gt=0)
+        .count()
+    )
+    trained_cycle = (
+        ledger.values("teacher").annotate(total=Sum("credits")).filter(total__gt=0).count()
+    )
+    short = Counter()
+    for row in progress.exclude(status="complete"):
+        short.update(key for key, value in row.shortfall.items() if value > 0)
+    owing = years.filter(is_owed=True)
+    short_year = Counter()
+    for row in owing:
+        short_year.update(key for key, value in row.shortfall.items() if value > 0)
+    return {
+        "teachers": progress.count(),
+        "statuses": {s: statuses.get(s, 0) for s in ("complete", "on_track", "at_risk", "behind")},
+        "trained_year": trained_year,
+        "trained_cycle": trained_cycle,
+        "owing_year": owing.count(),
+        "complete_year": owing.filter(is_complete=True).count(),
+        "credits_year": ledger.filter(school_year=YEAR).aggregate(s=Sum("credits"))["s"]
+        or Decimal(0),
+        "credits_cycle": ledger.aggregate(s=Sum("credits"))["s"] or Decimal(0),
+        "short": short,
+        "short_year": short_year,
+    }
+
+
+def _assert_same(cycle, year, direct):
+    assert cycle.teachers == direct["teachers"]
+    assert {s: getattr(cycle, s) for s in direct["statuses"]} == direct["statuses"]
+    assert cycle.trained == direct["trained_cycle"]
+    assert cycle.credits == direct["credits_cycle"]
+    assert dict(cycle.short_by_row) == dict(direct["short"])
+    assert year.teachers == direct["teachers"]
+    assert year.trained == direct["trained_year"]
+    assert year.owing == direct["owing_year"]
+    assert year.complete == direct["complete_year"]
+    assert year.credits == direct["credits_year"]
+    assert year.coverage == ratio(direct["trained_year"], direct["teachers"])
+    assert year.completion == ratio(direct["complete_year"], direct["owing_year"])
+    assert dict(year.short_by_row) == dict(direct["short_year"])
+
+
+def test_the_data_has_every_kind_of_figure(region):
+    """The fixture is worth testing against: several statuses, trained and untrained teachers."""
+    direct = _direct()
+    assert direct["teachers"] == 36
+    assert sum(1 for n in direct["statuses"].values() if n) >= 2
+    assert 0 < direct["trained_year"] < direct["teachers"]
+    assert direct["short"]
+    assert direct["short_year"]
+    # The withdrawn record left a teacher with ledger entries but no credit this year.
+    netted = (
+        CreditLedgerEntry.objects.filter(school_year=YEAR)
+        .values("teacher")
+        .annotate(total=Sum("credits"))
+        .filter(total=0)
+    )
+    assert netted.exists()
+
+
+@pytest.mark.parametrize("level", ["region", "prefecture", "county"])
+def test_each_levels_totals_and_rows_equal_direct_counts(region, level):
+    unit = {
+        "region": region["region"],
+        "prefecture": region["prefectures"][0],
+        "county": region["counties"][0],
+    }[level]
+    overview = overview_of(region["officers"]["region"], unit, school_year=YEAR)
+    assert overview.school_year == YEAR
+    _assert_same(overview.cycle, overview.year, _direct(path=unit.path))
+    assert overview.rows
+    for row in overview.rows:
+        if row.is_school:
+            direct = _direct(school=int(row.key))
+        else:
+            child = unit.children.get(code=row.key)
+            assert row.name == child.name
+            direct = _direct(path=child.path)
+        _assert_same(row.cycle, row.year, direct)
+    # Every subordinate unit with teachers has its row, and the rows add up to the total.
+    assert sum(r.cycle.teachers for r in overview.rows) == overview.cycle.teachers
+
+
+def test_breakdowns_and_trend_equal_direct_counts(region):
+    overview = overview_of(region["officers"]["region"], region["region"], school_year=YEAR)
+    for breakdown in overview.by_school_type:
+        direct = _direct(school_type=breakdown.key)
+        _assert_same(breakdown.cycle, breakdown.year, direct)
+    assert {b.label for b in overview.by_school_type} == {"小学", "初中", "幼儿园"}
+    for breakdown in overview.by_stage:
+        _assert_same(breakdown.cycle, breakdown.year, _direct(stage=breakdown.key))
+    assert [p.school_year for p in overview.trend] == ["2024-2025", "2025-2026", "2026-2027"]
+    for point in overview.trend:
+        trained = (
+            CreditLedgerEntry.objects.filter(teacher__is_active=True, school_year=point.school_year)
+            .values("teacher")
+            .annotate(total=Sum("credits"))
+            .filter(total__gt=0)
+            .count()
+        )
+        assert point.figures.trained == trained
+        assert (
+            point.figures.complete
+            == SchoolYearProgress.objects.filter(
+                teacher__is_active=True,
+                school_year=point.school_year,
+                is_owed=True,
+                is_complete=True,
+            ).count()
+        )
+    # The most-short rows, most first, with the policy's labels.
+    counts = [n for _key, _label, n in overview.short_rows]
+    assert counts == sorted(counts, reverse=True)
+    assert all(label for _key, label, _n in overview.short_rows)
+
+
+def test_targets_come_from_the_policy(region):
+    overview = overview_of(region["officers"]["region"], region["region"], school_year=YEAR)
+    assert (overview.targets.coverage, overview.targets.completion) == (Decimal(98), Decimal(95))
+    assert overview.targets.source == "POLICIES §7.15"
+    assert overview.has_year_rows  # Xinjiang owes 18 a school year (004 五(一))
+    assert overview.completion == overview.year.completion
+
+
+def test_no_row_of_another_jurisdiction_is_read(region):
+    """A prefecture officer asking for the region sees only their own prefecture's counts."""
+    officer = region["officers"]["653100"]
+    overview = overview_of(officer, region["region"], school_year=YEAR)
+    assert [row.key for row in overview.rows] == ["653100"]
+    _assert_same(overview.cycle, overview.year, _direct(path=region["prefectures"][0].path))
+    county_officer = region["officers"]["653121"]
+    seen = overview_of(county_officer, region["prefectures"][0], school_year=YEAR)
+    assert [row.key for row in seen.rows] == ["653121"]
+
+
+def test_summaries_are_replaced_not_added_by_a_second_audit(region):
+    before = ProgressSummary.objects.count()
+    for county in region["counties"]:
+        audit_county(county_id=county.pk, as_of=AS_OF, issue=False)
+    assert ProgressSummary.objects.count() == before
+    assert ProgressSummary.objects.filter(school_year=CYCLE, school__isnull=False).count() == 5
+
+
+def test_rows_sort_by_any_column(region):
+    overview = overview_of(region["officers"]["region"], region["counties"][0], school_year=YEAR)
+    by_coverage = sort_rows(overview.rows, "coverage", descending=True)
+    values = [r.year.coverage for r in by_coverage]
+    assert values == sorted(values, reverse=True)
+    assert sort_rows(overview.rows, "no-such-column", descending=False) == overview.rows
