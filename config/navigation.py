@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.permissions import can
 from credits.approving import approves_anything
-from credits.models import AuditAnomaly, CountySummary, CreditLedgerEntry
+from credits.models import AuditAnomaly, CreditLedgerEntry, ProgressSummary
 from institutions.choices import OFFICER_ROLES, Role
 from institutions.models import User
 from projects.models import TrainingProject, TrainingRecord
@@ -32,7 +32,12 @@ def navigation_for(user) -> list[NavItem]:
         entries.append(("certificates:my_progress", _("学分进度"), True))
         entries.append(("credits:ledger", _("我的学分"), True))
     entries += [
-        ("credits:overview", _("进度总览"), user.is_officer and can(user, CountySummary, "view")),
+        (
+            "credits:overview",
+            _("进度总览") if user.role != Role.SCHOOL_ADMIN else _("本校进度"),
+            (user.is_officer or user.role == Role.SCHOOL_ADMIN or user.is_superuser)
+            and can(user, ProgressSummary, "view"),
+        ),
         # One approving level per county's policy (004 五(三)): the other levels have no queue.
         (
             "credits:approval_queue",

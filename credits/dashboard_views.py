@@ -1,49 +1,43 @@
-"""The bureau's overview of the nightly audit: who is complete, on track, at risk or behind."""
+"""The anomaly list of the nightly audit: filter, read, mark handled."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.permissions import requires
+from core.redirects import redirect_to_next
 
-from .dashboard import STATUS_ORDER, open_anomalies_for, overview_for, teachers_by_status
-from .models import AuditAnomaly, CountySummary, ProgressStatus
+from .dashboard import anomalies_for
+from .forms import AnomalyFilterForm
+from .models import AnomalyKind, AuditAnomaly
+from .oversight_views import query_without_page, school_or_404, unit_or_404
 from .services import resolve_anomaly
-
-
-@requires(CountySummary, "view")
-def overview(request):
-    """Teachers by progress status across the user's jurisdiction, county by county."""
-    status = request.GET.get("status", ProgressStatus.AT_RISK)
-    if status not in ProgressStatus.values:
-        status = ProgressStatus.AT_RISK
-    shares, rows, teachers = overview_for(request.user)
-    page = Paginator(teachers_by_status(request.user, status), 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "credits/overview.html",
-        {
-            "shares": shares,
-            "rows": rows,
-            "teachers": teachers,
-            "status": status,
-            "statuses": [(str(s), s.label) for s in STATUS_ORDER],
-            "page": page,
-            "query": f"status={status}",
-            "title": _("进度总览"),
-        },
-    )
 
 
 @requires(AuditAnomaly, "view")
 def anomalies(request):
-    """The anomalies the nightly audit listed for the county to review."""
-    page = Paginator(open_anomalies_for(request.user), 50).get_page(request.GET.get("page"))
+    """The anomalies the nightly audit listed, by kind, unit, school and handled or not."""
+    filters = AnomalyFilterForm(request.GET).filters()
+    if "unit" in filters:
+        filters["unit"] = unit_or_404(request.user, filters["unit"])
+    if "school" in filters:
+        filters["school"] = school_or_404(request.user, filters["school"])
+    page = Paginator(anomalies_for(request.user, filters), 50).get_page(request.GET.get("page"))
     return render(
-        request, "credits/anomalies.html", {"page": page, "query": "", "title": _("核查异常")}
+        request,
+        "credits/anomalies.html",
+        {
+            "page": page,
+            "filters": filters,
+            "kinds": AnomalyKind.choices,
+            "handled_choices": [("no", _("待处理")), ("yes", _("已处理")), ("all", _("全部"))],
+            "query": query_without_page(request),
+            "here": request.get_full_path(),
+            "title": _("核查异常"),
+        },
     )
 
 
@@ -57,4 +51,4 @@ def anomaly_resolve(request, pk):
         raise Http404 from error
     if resolved:
         messages.success(request, _("已标记为已处理。"))
-    return redirect("credits:anomalies")
+    return redirect_to_next(request, "credits:anomalies")

@@ -7,8 +7,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import TickedIdsField
+from institutions.choices import SchoolType
 from projects.choices import Category, Grade, Mode, RecordRole, Tier
-from trainees.choices import GroupCode
+from trainees.choices import CareerStage, GroupCode
+
+from .models import AnomalyKind, ProgressStatus
 
 
 class CalculatorForm(forms.Form):
@@ -146,3 +149,48 @@ def results_from_post(data, records) -> tuple[dict, list[str]]:
 def normalize_number(text: str) -> str:
     """Fold full-width digits and points typed with a Chinese input method."""
     return unicodedata.normalize("NFKC", text).replace("。", ".")
+
+
+class OversightFilterForm(forms.Form):
+    """The filters of the oversight lists, read from the URL so every link carries them.
+
+    Values that are not among the choices are dropped, not refused: a hand-edited URL shows
+    the list unfiltered by that value, never an error page. Units and schools are looked up
+    inside the user's jurisdiction by the view.
+    """
+
+    unit = forms.RegexField(regex=r"^\d{6}$", required=False)
+    school = forms.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
+    status = forms.ChoiceField(choices=[("", ""), *list(ProgressStatus.choices)], required=False)
+    stage = forms.ChoiceField(choices=[("", ""), *list(CareerStage.choices)], required=False)
+    school_type = forms.ChoiceField(choices=[("", ""), *list(SchoolType.choices)], required=False)
+    school_year = forms.RegexField(regex=r"^\d{4}-\d{4}$", required=False)
+    year_status = forms.ChoiceField(
+        choices=[("", ""), ("complete", _("本学年已完成")), ("incomplete", _("本学年未完成"))],
+        required=False,
+    )
+    trained = forms.ChoiceField(
+        choices=[("", ""), ("yes", _("本学年已参训")), ("no", _("本学年未参训"))], required=False
+    )
+
+    def filters(self) -> dict:
+        """Return the valid filters only (an invalid one is left out)."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value not in ("", None)}
+
+
+class AnomalyFilterForm(forms.Form):
+    """Filters of the anomaly list: kind, unit, school, handled or not."""
+
+    kind = forms.ChoiceField(choices=[("", ""), *list(AnomalyKind.choices)], required=False)
+    unit = forms.RegexField(regex=r"^\d{6}$", required=False)
+    school = forms.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
+    handled = forms.ChoiceField(
+        choices=[("no", _("待处理")), ("yes", _("已处理")), ("all", _("全部"))], required=False
+    )
+
+    def filters(self) -> dict:
+        self.is_valid()
+        values = {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
+        values.setdefault("handled", "no")
+        return values

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import timezone
 
 from institutions.choices import SchoolType, UnitLevel
@@ -21,7 +21,16 @@ from trainees.choices import CareerStage
 
 from . import rules
 from .errors import PolicyNotFound
-from .models import AuditAnomaly, Policy, PolicyRequirement, ProgressStatus, ProgressSummary
+from .models import (
+    AuditAnomaly,
+    CreditLedgerEntry,
+    CycleProgress,
+    Policy,
+    PolicyRequirement,
+    ProgressStatus,
+    ProgressSummary,
+    SchoolYearProgress,
+)
 from .selectors import policy_for_county, policy_spec
 
 CYCLE = ""
@@ -219,6 +228,19 @@ def overview_of(
     by_type: dict[str, tuple[Figures, Figures]] = defaultdict(lambda: (Figures(), Figures()))
     by_stage: dict[str, tuple[Figures, Figures]] = defaultdict(lambda: (Figures(), Figures()))
     rows: dict[str, Row] = {}
+    # Every subordinate unit in the jurisdiction has its row, also one without teachers yet.
+    if is_county:
+        for pk, name in (
+            School.objects.restrict(user, "view").filter(county=unit).values_list("pk", "name")
+        ):
+            rows[str(pk)] = Row(key=str(pk), name=name, is_school=True)
+    else:
+        for code, name in (
+            AdministrativeUnit.objects.restrict(user, "view")
+            .filter(parent=unit)
+            .values_list("code", "name")
+        ):
+            rows[code] = Row(key=code, name=name, is_school=False)
     # The county rows by school type and career stage give the totals and the breakdowns.
     for row in summaries.filter(school__isnull=True, school_year__in=[CYCLE, year]).values(
         *fields, "school_type", "career_stage", "county__path", "county__code", "county__name"
@@ -278,7 +300,7 @@ def overview_of(
         policy=policy,
         targets=Targets.of(policy),
         school_year=year,
-        school_years=years,
+        school_years=[y for y in years if y <= current_school_year(spec)],
         has_year_rows=any(r.scope == "year" for r in spec.rows),
         cycle=cycle,
         year=current,
@@ -362,6 +384,134 @@ __all__ = [
     "overview_of",
     "ratio",
     "school_figures",
+    "school_standings",
     "sort_rows",
+    "teachers_for",
     "unit_policy",
 ]
+
+
+def teachers_for(user, filters: dict) -> QuerySet:
+    """Return the cycle progress rows behind a figure, filtered by the URL's cleaned filters.
+
+    `filters` holds what `OversightFilterForm` cleaned: unit (an AdministrativeUnit), school,
+    status, stage, school_type, school_year with year_status ("complete" / "incomplete") and
+    trained ("yes" / "no"). The rows are the audit's, restricted to the user's jurisdiction.
+    """
+    rows = (
+        CycleProgress.objects.restrict(user, "view")
+        .filter(teacher__is_active=True)
+        .select_related("teacher__school__county")
+        .order_by("teacher__school__name", "teacher__name", "pk")
+    )
+    if filters.get("policy_code"):
+        rows = rows.filter(policy_code=filters["policy_code"])
+    if filters.get("unit") is not None:
+        rows = rows.filter(teacher__school__county__path__startswith=filters["unit"].path)
+    if filters.get("school") is not None:
+        rows = rows.filter(teacher__school=filters["school"])
+    for name, lookup in (
+        ("status", "status"),
+        ("stage", "teacher__career_stage"),
+        ("school_type", "teacher__school__school_type"),
+    ):
+        if filters.get(name):
+            rows = rows.filter(**{lookup: filters[name]})
+    year = filters.get("school_year")
+    if year and filters.get("year_status"):
+        owed = SchoolYearProgress.objects.filter(school_year=year, is_owed=True)
+        done = owed.filter(is_complete=True).values("teacher_id")
+        if filters["year_status"] == "complete":
+            rows = rows.filter(teacher_id__in=done)
+        else:
+            rows = rows.filter(teacher_id__in=owed.values("teacher_id")).exclude(
+                teacher_id__in=done
+            )
+    if year and filters.get("trained"):
+        trained = (
+            CreditLedgerEntry.objects.filter(school_year=year)
+            .values("teacher_id")
+            .annotate(total=Sum("credits"))
+            .filter(total__gt=0)
+            .values("teacher_id")
+        )
+        if filters["trained"] == "yes":
+            rows = rows.filter(teacher_id__in=trained)
+        else:
+            rows = rows.exclude(teacher_id__in=trained)
+    return rows
+
+
+@dataclass(frozen=True)
+class TeacherStanding:
+    """One teacher on the school's page: where they stand and what they still lack."""
+
+    teacher_id: int
+    name: str
+    stage: str
+    status: str
+    status_label: str
+    counted: Decimal
+    required: Decimal
+    year_complete: bool | None  # None: the school year is not owed (or the policy has none)
+    lacks: list[tuple[str, Decimal, datetime.date]]  # (row label, credits short, by when)
+
+
+def school_standings(
+    user, school: School, *, spec: rules.PolicySpec, policy: Policy, school_year: str
+):
+    """Return every active teacher of `school` with cycle and year standing and what they lack.
+
+    What a teacher lacks this school year is due at the year's end; what they lack of the cycle
+    beyond that is due at the cycle's end (004 五(一), 每学年 and 五年周期).
+    """
+    labels = _row_labels(policy)
+    year_end = rules.school_year_bounds(school_year, spec)[1]
+    years = {
+        row.teacher_id: row
+        for row in SchoolYearProgress.objects.restrict(user, "view").filter(
+            teacher__school=school,
+            teacher__is_active=True,
+            policy_code=policy.code,
+            school_year=school_year,
+        )
+    }
+    standings = []
+    for row in (
+        CycleProgress.objects.restrict(user, "view")
+        .filter(
+            teacher__school=school,
+            teacher__is_active=True,
+            policy_code=policy.code,
+            cycle_start=spec.cycle_start,
+        )
+        .select_related("teacher")
+        .order_by("teacher__name", "pk")
+    ):
+        year = years.get(row.teacher_id)
+        lacks = []
+        if year is not None and year.is_owed:
+            lacks += [
+                (labels.get(key, key), short, year_end)
+                for key, short in year.shortfall.items()
+                if short > 0
+            ]
+        lacks += [
+            (labels.get(key, key), short, spec.cycle_end)
+            for key, short in row.shortfall.items()
+            if short > 0
+        ]
+        standings.append(
+            TeacherStanding(
+                teacher_id=row.teacher_id,
+                name=row.teacher.name,
+                stage=row.teacher.get_career_stage_display(),
+                status=row.status,
+                status_label=row.get_status_display(),
+                counted=row.counted_total,
+                required=row.required_total,
+                year_complete=year.is_complete if year is not None and year.is_owed else None,
+                lacks=lacks,
+            )
+        )
+    return standings

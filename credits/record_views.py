@@ -204,6 +204,8 @@ def approval_queue(request):
 @requires(TrainingRecord, "approve")
 def records_decide(request):
     """Approve the ticked records into the ledger, or send them back with a reason."""
+    if not approves_anything(request.user):
+        raise PermissionDenied(_("按本地区学分政策，学分不由本级教育局认定。"))
     form = RecordSelectionForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("record_ids", [])))

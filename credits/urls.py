@@ -1,7 +1,7 @@
-from django.urls import path
+from django.urls import path, re_path
 from django.views.generic import RedirectView
 
-from . import dashboard_views, record_views, views
+from . import dashboard_views, oversight_views, record_views, views
 
 app_name = "credits"
 
@@ -17,7 +17,10 @@ urlpatterns = [
     path("approvals/", record_views.approval_queue, name="approval_queue"),
     path("approvals/decide/", record_views.records_decide, name="records_decide"),
     path("ledger/", record_views.ledger, name="ledger"),
-    path("overview/", dashboard_views.overview, name="overview"),
+    path("overview/", oversight_views.overview_home, name="overview"),
+    path("overview/teachers/", oversight_views.teacher_list, name="teacher_list"),
+    path("overview/school/<int:pk>/", oversight_views.school_overview, name="school_overview"),
+    re_path(r"^overview/(?P<code>\d{6})/$", oversight_views.unit_overview, name="unit_overview"),
     path("anomalies/", dashboard_views.anomalies, name="anomalies"),
     path("anomalies/<int:pk>/resolve/", dashboard_views.anomaly_resolve, name="anomaly_resolve"),
     path("projects/<int:project_pk>/enrol/", record_views.project_enrol, name="project_enrol"),

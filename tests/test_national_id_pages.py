@@ -23,6 +23,9 @@ def _pages(w):
         reverse("credits:approval_queue"),
         reverse("credits:ledger"),
         reverse("credits:overview"),
+        reverse("credits:unit_overview", args=[w.C1.code]),
+        reverse("credits:school_overview", args=[w.S1.pk]),
+        reverse("credits:teacher_list"),
         reverse("credits:anomalies"),
         reverse("projects:project_list"),
         reverse("projects:project_detail", args=[w.proj1.pk]),  # the enrolment list

@@ -287,16 +287,17 @@ PAGES: list[Page] = [
         kwargs=_pk,
         body=_record_edit_body,
     ),
+    # The world is in Xinjiang, whose policy names the county bureau (004 五(三)).
     Page(
         "credits:approval_queue",
-        get=OFFICERS | {SU},
-        post=OFFICERS | {SU},
+        get=roles(CO, SU),
+        post=roles(CO, SU),
         leak=lambda world, away: away.teacher.name,
         leak_slot="away_declared",
     ),
     Page(
         "credits:records_decide",
-        post=OFFICERS | {SU},
+        post=roles(CO, SU),
         slot="away_declared",
         in_body=True,
         body=lambda world, row, user: {"record_ids": str(row.pk), "decision": "approve"},
@@ -308,7 +309,29 @@ PAGES: list[Page] = [
         leak=lambda world, away: away.teacher.name,
         leak_slot="ledger_entry",
     ),
-    Page("credits:overview", get=OFFICERS | {SU}, post=OFFICERS | {SU}),
+    # The oversight pages: officers from their unit down, a school admin their school only.
+    Page("credits:overview", get=OFFICERS | {SA, SU}, post=OFFICERS | {SA, SU}),
+    Page(
+        "credits:unit_overview",
+        get=OFFICERS | {SU},
+        post=OFFICERS | {SU},
+        slot="unit",
+        kwargs=lambda world, row, user: {"code": row.code},
+    ),
+    Page(
+        "credits:school_overview",
+        get=OFFICERS | {SA, SU},
+        post=OFFICERS | {SA, SU},
+        slot="school",
+        kwargs=_pk,
+    ),
+    Page(
+        "credits:teacher_list",
+        get=OFFICERS | {SA, SU},
+        post=OFFICERS | {SA, SU},
+        leak=lambda world, away: away.teacher.name,
+        leak_slot="cycle_progress",
+    ),
     Page(
         "credits:anomalies",
         get=OFFICERS | {SU},

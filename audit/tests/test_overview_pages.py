@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from audit.progress import recompute_county_progress
+from audit.county import audit_county
 from credits.models import AnomalyKind, AuditAnomaly
 from institutions.choices import Role
 
@@ -13,18 +13,50 @@ pytestmark = pytest.mark.django_db
 AS_OF = datetime.date(2026, 6, 30)
 
 
-def test_overview_counts_the_jurisdiction_and_lists_teachers_by_status(client, world):
-    """A prefecture officer sees its counties' summaries, not another prefecture's."""
-    for county in (world.C1, world.C3):
-        recompute_county_progress(county_id=county.pk, as_of=AS_OF)
+def _audit(world):
+    for county in (world.C1, world.C2, world.C3):
+        audit_county(county_id=county.pk, as_of=AS_OF, issue=False)
+
+
+def test_each_level_opens_its_own_unit_and_the_units_below(client, world):
+    """A prefecture officer drills down its prefecture; the region and 乙地区 are out of reach."""
+    _audit(world)
     client.force_login(world.users[Role.PREFECTURE_OFFICER])
-    response = client.get(reverse("credits:overview"), {"status": "behind"})
-    html = response.content.decode()
-    assert response.context["teachers"] == 2  # T1, T2 of 甲一县; 李三 is in 乙地区
+    response = client.get(reverse("credits:overview"), {"year": "2025-2026"})
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/credits/overview/{world.P1.code}/?year=2025-2026")
+    html = client.get(response["Location"]).content.decode()
     assert "甲一县" in html
+    assert "甲二县" in html
     assert "乙一县" not in html
+    for away in (world.R, world.P2, world.C3):
+        assert client.get(reverse("credits:unit_overview", args=[away.code])).status_code == 404
+    county = client.get(reverse("credits:unit_overview", args=[world.C1.code]))
+    assert "甲一县第一中学" in county.content.decode()
+    assert client.get(reverse("credits:school_overview", args=[world.S3.pk])).status_code == 404
+    listing = client.get(reverse("credits:teacher_list"), {"unit": world.P1.code})
+    names = {row.teacher.name for row in listing.context["page"].object_list}
+    assert names == {"张一", "张二"}
+    assert client.get(reverse("credits:teacher_list"), {"unit": world.C3.code}).status_code == 404
+    assert client.get(reverse("credits:teacher_list"), {"school": world.S3.pk}).status_code == 404
+
+
+def test_school_admins_see_their_school_and_teachers_nothing(client, world):
+    """A school admin lands on the school's page; a teacher gets a Chinese 403."""
+    _audit(world)
+    client.force_login(world.users[Role.SCHOOL_ADMIN])
+    response = client.get(reverse("credits:overview"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("credits:school_overview", args=[world.S1.pk])
+    html = response.content.decode()
     assert "张一" in html
+    assert "张二" in html
     assert "李三" not in html
+    assert client.get(reverse("credits:unit_overview", args=[world.C1.code])).status_code == 404
+    assert client.get(reverse("credits:school_overview", args=[world.S3.pk])).status_code == 404
+    client.force_login(world.users[Role.TEACHER])
+    denied = client.get(reverse("credits:overview"))
+    assert denied.status_code == 403
+    assert "没有权限" in denied.content.decode()
 
 
 def test_anomalies_are_listed_and_marked_handled_with_who(client, world):
@@ -62,8 +94,41 @@ def test_anomalies_are_listed_and_marked_handled_with_who(client, world):
     assert theirs.is_resolved is False
 
 
-def test_schools_and_teachers_have_no_overview(client, world):
-    """The overview is the bureaus'."""
-    for role in (Role.SCHOOL_ADMIN, Role.TEACHER):
-        client.force_login(world.users[role])
-        assert client.get(reverse("credits:overview")).status_code == 403
+def test_anomalies_filter_by_kind_school_and_handled(client, world):
+    """The overview's links carry a filter; each filter narrows the list, in the jurisdiction."""
+    at = datetime.datetime(2026, 6, 30, tzinfo=datetime.UTC)
+    rows = [
+        AuditAnomaly.objects.create(
+            county=world.C1,
+            teacher=teacher,
+            kind=kind,
+            key=f"{kind}:{n}",
+            record_ids=[n],
+            detail=f"异常{n}",
+            found_at=at,
+            last_seen_at=at,
+            is_resolved=resolved,
+        )
+        for n, (teacher, kind, resolved) in enumerate(
+            [
+                (world.T1, AnomalyKind.OVERLAP, False),
+                (world.T2, AnomalyKind.HOURS_PER_DAY, False),
+                (world.T1, AnomalyKind.HOURS_PER_DAY, True),
+            ]
+        )
+    ]
+    client.force_login(world.users[Role.COUNTY_OFFICER])
+
+    def listed(**params):
+        page = client.get(reverse("credits:anomalies"), params).context["page"]
+        return {row.detail for row in page.object_list}
+
+    assert listed() == {"异常0", "异常1"}  # not handled, by default
+    assert listed(handled="all") == {"异常0", "异常1", "异常2"}
+    assert listed(handled="yes") == {"异常2"}
+    assert listed(kind="hours_per_day", handled="all") == {"异常1", "异常2"}
+    assert listed(kind="no-such-kind") == {"异常0", "异常1"}  # an unknown value is dropped
+    assert listed(unit=world.C1.code) == {"异常0", "异常1"}
+    assert len(rows) == 3
+    response = client.get(reverse("credits:anomalies"), {"unit": world.C3.code})
+    assert response.status_code == 404

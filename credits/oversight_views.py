@@ -1,0 +1,220 @@
+"""Oversight pages: region → prefecture → county → school → teacher, against the targets."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from core.permissions import requires
+from institutions.choices import OFFICER_ROLES, Role, UnitLevel
+from institutions.models import AdministrativeUnit, School
+
+from . import charts
+from .forms import OversightFilterForm
+from .models import ProgressStatus, ProgressSummary
+from .oversight import (
+    SORT_KEYS,
+    current_school_year,
+    overview_of,
+    school_figures,
+    school_standings,
+    sort_rows,
+    teachers_for,
+    unit_policy,
+)
+
+
+def unit_or_404(user, code: str) -> AdministrativeUnit:
+    unit = AdministrativeUnit.objects.restrict(user, "view").filter(code=code).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def school_or_404(user, pk: int) -> School:
+    school = School.objects.restrict(user, "view").select_related("county").filter(pk=pk).first()
+    if school is None:
+        raise Http404
+    return school
+
+
+def _trail(unit: AdministrativeUnit, user) -> list[AdministrativeUnit]:
+    """The units from the top the user may open down to `unit` (the breadcrumb)."""
+    codes = [code for code in unit.path.split("/") if code]
+    units = {u.code: u for u in AdministrativeUnit.objects.restrict(user).filter(code__in=codes)}
+    return [units[code] for code in codes if code in units]
+
+
+@requires(ProgressSummary, "view")
+def overview_home(request):
+    """Open the user's own level: their unit's page, or a school admin's school page."""
+    user = request.user
+    query = f"?{request.GET.urlencode()}" if request.GET else ""
+    if user.role == Role.SCHOOL_ADMIN and user.school_id:
+        return redirect(reverse("credits:school_overview", args=[user.school_id]) + query)
+    if user.role in OFFICER_ROLES and user.unit_id:
+        return redirect(reverse("credits:unit_overview", args=[user.unit.code]) + query)
+    top = AdministrativeUnit.objects.restrict(user).filter(parent__isnull=True).order_by("code")
+    if user.is_superuser and top.exists():
+        if top.count() == 1:
+            return redirect("credits:unit_overview", code=top.first().code)
+        return render(
+            request, "credits/oversight_regions.html", {"regions": top, "title": _("进度总览")}
+        )
+    raise PermissionDenied(_("您的账号没有可查看的辖区。"))
+
+
+def query_without_page(request, **changes) -> str:
+    params = request.GET.copy()
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@requires(ProgressSummary, "view")
+def unit_overview(request, code):
+    """A region's, prefecture's or county's page: its subordinate units against the targets."""
+    unit = unit_or_404(request.user, code)
+    if request.user.role == Role.SCHOOL_ADMIN:
+        raise Http404
+    overview = overview_of(request.user, unit, school_year=request.GET.get("year"))
+    if overview is None:
+        return render(
+            request,
+            "credits/oversight_unit.html",
+            {"unit": unit, "overview": None, "title": unit.name},
+        )
+    sort = request.GET.get("sort", "")
+    descending = request.GET.get("dir") == "desc"
+    rows = sort_rows(overview.rows, sort, descending) if sort in SORT_KEYS else overview.rows
+    names = [row.name for row in rows]
+    year_label = overview.school_year
+    chart_rows = [
+        charts.as_data_uri(
+            charts.status_bars(_("本周期进度状态（%）"), names, [row.cycle.shares for row in rows])
+        ),
+        charts.as_data_uri(
+            charts.rate_bars(
+                _("%(year)s 学年参训率") % {"year": year_label},
+                names,
+                [row.year.coverage for row in rows],
+                overview.targets.coverage,
+            )
+        ),
+    ]
+    trend = charts.as_data_uri(
+        charts.trend_lines(
+            _("各学年参训率与完成率"),
+            [p.school_year for p in overview.trend],
+            [
+                (_("参训率"), [p.figures.coverage for p in overview.trend]),
+                (_("完成率"), [p.figures.completion for p in overview.trend]),
+            ],
+            [
+                (_("参训率目标"), overview.targets.coverage),
+                (_("完成率目标"), overview.targets.completion),
+            ],
+        )
+    )
+    child_level = {
+        UnitLevel.REGION: _("地州市"),
+        UnitLevel.PREFECTURE: _("县市区"),
+        UnitLevel.COUNTY: _("学校"),
+    }[unit.level]
+    base = {"unit": unit.code, "school_year": overview.school_year}
+    return render(
+        request,
+        "credits/oversight_unit.html",
+        {
+            "unit": unit,
+            "trail": _trail(unit, request.user),
+            "overview": overview,
+            "rows": rows,
+            "child_level": child_level,
+            "sort": sort,
+            "descending": descending,
+            "sort_query": query_without_page(request, sort=None, dir=None),
+            "charts": chart_rows,
+            "trend_chart": trend,
+            "list_query": urlencode(base),
+            "title": unit.name,
+        },
+    )
+
+
+@requires(ProgressSummary, "view")
+def school_overview(request, pk):
+    """A school's page: every teacher with cycle and year standing and what each lacks."""
+    school = school_or_404(request.user, pk)
+    found = unit_policy(school.county)
+    if found is None:
+        return render(
+            request,
+            "credits/oversight_school.html",
+            {"school": school, "standings": None, "title": school.name},
+        )
+    policy, spec = found
+    year = current_school_year(spec)
+    cycle, year_figures = school_figures(request.user, school, school_year=year)
+    standings = school_standings(request.user, school, spec=spec, policy=policy, school_year=year)
+    wanted = request.GET.get("status", "")
+    if wanted == "year_incomplete":
+        shown = [s for s in standings if s.year_complete is False]
+    elif wanted in {"complete", "on_track", "at_risk", "behind"}:
+        shown = [s for s in standings if s.status == wanted]
+    elif wanted == "attention":
+        shown = [s for s in standings if s.status in {"at_risk", "behind"}]
+    else:
+        wanted, shown = "", standings
+    return render(
+        request,
+        "credits/oversight_school.html",
+        {
+            "school": school,
+            "trail": _trail(school.county, request.user),
+            "policy": policy,
+            "targets": policy,
+            "school_year": year,
+            "cycle": cycle,
+            "year": year_figures,
+            "standings": shown,
+            "all_count": len(standings),
+            "wanted": wanted,
+            "year_end": spec.cycle_end,
+            "title": school.name,
+        },
+    )
+
+
+@requires(ProgressSummary, "view")
+def teacher_list(request):
+    """The teachers behind a figure: the filters come from the link that was followed."""
+    form = OversightFilterForm(request.GET)
+    filters = form.filters()
+    if "unit" in filters:
+        filters["unit"] = unit_or_404(request.user, filters["unit"])
+    if "school" in filters:
+        filters["school"] = school_or_404(request.user, filters["school"])
+    rows = teachers_for(request.user, filters)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "credits/oversight_teachers.html",
+        {
+            "page": page,
+            "filters": filters,
+            "status_label": ProgressStatus(filters["status"]).label if "status" in filters else "",
+            "query": query_without_page(request),
+            "title": _("教师名单"),
+        },
+    )
