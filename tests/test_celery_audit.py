@@ -22,7 +22,6 @@ from certificates.models import Certificate
 from credits.models import AuditRun, CycleProgress
 from credits.progress import teacher_progress
 from credits.services import approve_records
-from institutions.choices import Role
 from projects.choices import Category, Mode, RecordStatus, Tier
 from projects.tests.factories import TrainingProjectFactory, TrainingRecordFactory
 from trainees.models import Teacher
@@ -72,7 +71,7 @@ def audited_world(django_db_serialized_rollback, transactional_db, world, tmp_pa
                         status=RecordStatus.DECLARED,
                     )
                 )
-    approve_records(by=world.users[Role.COUNTY_OFFICER], record_ids=[r.pk for r in records])
+    approve_records(by=world.superuser, record_ids=[r.pk for r in records])
     return world
 
 
@@ -149,7 +148,7 @@ def test_a_later_night_on_a_worker_recomputes_what_changed(audited_world, thread
         for c, m, h, n in PLAN[2:]
         for _ in range(n)
     ]
-    approve_records(by=world.users[Role.COUNTY_OFFICER], record_ids=[r.pk for r in records])
+    approve_records(by=world.superuser, record_ids=[r.pk for r in records])
     later = AS_OF + datetime.timedelta(days=1)
     run = _wait_for_run(run_nightly_audit.delay(later.isoformat()).get(timeout=30))
     assert run.counties_done == 2

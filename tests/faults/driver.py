@@ -11,6 +11,7 @@ import datetime
 import io
 import json
 import sys
+from collections import defaultdict
 from decimal import Decimal
 
 import django
@@ -55,8 +56,8 @@ def build() -> dict:
     ]
     region = RegionFactory()
     prefecture = PrefectureFactory(code="659100", name="甲地区", certificate_code="91")
-    officer = UserFactory(username="region", role=Role.REGION_OFFICER, unit=region)
-    records, complete, schools = [], 0, []
+    UserFactory(username="region", role=Role.REGION_OFFICER, unit=region)
+    records, complete, schools = defaultdict(list), 0, []
     for c in range(COUNTIES):
         county = CountyFactory(parent=prefecture, code=f"6591{c + 1:02d}", name=f"甲{c + 1}县")
         school = SchoolFactory(county=county, name=f"甲{c + 1}县第一中学")
@@ -74,7 +75,7 @@ def build() -> dict:
                         mode=mode,
                         hours=hours,
                     )
-                    records.append(
+                    records[county].append(
                         TrainingRecordFactory(
                             teacher=teacher,
                             project=project,
@@ -82,7 +83,12 @@ def build() -> dict:
                             status=RecordStatus.DECLARED,
                         )
                     )
-    approve_records(by=officer, record_ids=[r.pk for r in records])
+    # Each county's bureau approves its own records (004 五(三), the Xinjiang preset's level).
+    for county, declared in records.items():
+        officer = UserFactory(
+            username=f"county{county.code}", role=Role.COUNTY_OFFICER, unit=county
+        )
+        approve_records(by=officer, record_ids=[r.pk for r in declared])
     UserFactory(username="school1", role=Role.SCHOOL_ADMIN, school=schools[0])
     teachers = COUNTIES * TEACHERS_PER_COUNTY
     return {"counties": COUNTIES, "teachers": teachers, "complete": complete}
