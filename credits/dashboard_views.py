@@ -11,6 +11,7 @@ from core.permissions import requires
 from core.redirects import redirect_to_next
 
 from .dashboard import anomalies_for
+from .exports import anomalies_export
 from .forms import AnomalyFilterForm
 from .models import AnomalyKind, AuditAnomaly
 from .oversight_views import query_without_page, school_or_404, unit_or_404
@@ -25,7 +26,10 @@ def anomalies(request):
         filters["unit"] = unit_or_404(request.user, filters["unit"])
     if "school" in filters:
         filters["school"] = school_or_404(request.user, filters["school"])
-    page = Paginator(anomalies_for(request.user, filters), 50).get_page(request.GET.get("page"))
+    rows = anomalies_for(request.user, filters)
+    if request.GET.get("export") == "xlsx":
+        return anomalies_export(rows, user=request.user, filters=_anomaly_labels(filters))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "credits/anomalies.html",
@@ -39,6 +43,19 @@ def anomalies(request):
             "title": _("核查异常"),
         },
     )
+
+
+def _anomaly_labels(filters: dict) -> list[tuple[str, str]]:
+    labels = []
+    if filters.get("kind"):
+        labels.append((_("类型"), str(AnomalyKind(filters["kind"]).label)))
+    if filters.get("unit") is not None:
+        labels.append((_("单位"), filters["unit"].name))
+    if filters.get("school") is not None:
+        labels.append((_("学校"), filters["school"].name))
+    handled = {"no": _("待处理"), "yes": _("已处理"), "all": _("全部")}
+    labels.append((_("处理状态"), handled[filters.get("handled", "no")]))
+    return labels
 
 
 @require_POST

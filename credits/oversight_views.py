@@ -10,12 +10,16 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from core.addresses import client_address
 from core.permissions import requires
-from institutions.choices import OFFICER_ROLES, Role, UnitLevel
+from institutions.choices import OFFICER_ROLES, Role, SchoolType, UnitLevel
 from institutions.models import AdministrativeUnit, School
+from trainees.choices import CareerStage
+from trainees.selectors import may_view_national_ids
 
-from . import charts
+from . import charts, exports
 from .forms import OversightFilterForm
 from .models import ProgressStatus, ProgressSummary
 from .oversight import (
@@ -70,6 +74,44 @@ def overview_home(request):
     raise PermissionDenied(_("您的账号没有可查看的辖区。"))
 
 
+SCHOOL_LISTS = {
+    "attention": _lazy("有风险和落后的教师"),
+    "year_incomplete": _lazy("本学年未完成的教师"),
+    "complete": _lazy("已完成的教师"),
+    "on_track": _lazy("进度正常的教师"),
+    "at_risk": _lazy("有风险的教师"),
+    "behind": _lazy("落后的教师"),
+}
+
+
+def filter_labels(filters: dict) -> list[tuple[str, str]]:
+    """The filters in the words an officer reads, for the list's heading and its export."""
+    labels = []
+    if filters.get("unit") is not None:
+        labels.append((_("单位"), filters["unit"].name))
+    if filters.get("school") is not None:
+        labels.append((_("学校"), filters["school"].name))
+    choices = {
+        "status": (_("周期状态"), dict(ProgressStatus.choices)),
+        "stage": (_("发展阶段"), dict(CareerStage.choices)),
+        "school_type": (_("学校类型"), dict(SchoolType.choices)),
+    }
+    for name, (label, names) in choices.items():
+        if filters.get(name):
+            labels.append((label, str(names.get(filters[name], filters[name]))))
+    if filters.get("school_year"):
+        labels.append((_("学年"), filters["school_year"]))
+    if filters.get("year_status"):
+        labels.append(
+            (_("本学年"), _("已完成") if filters["year_status"] == "complete" else _("未完成"))
+        )
+    if filters.get("trained"):
+        labels.append(
+            (_("本学年参训"), _("已参训") if filters["trained"] == "yes" else _("未参训"))
+        )
+    return labels
+
+
 def query_without_page(request, **changes) -> str:
     params = request.GET.copy()
     for key, value in changes.items():
@@ -97,6 +139,13 @@ def unit_overview(request, code):
     sort = request.GET.get("sort", "")
     descending = request.GET.get("dir") == "desc"
     rows = sort_rows(overview.rows, sort, descending) if sort in SORT_KEYS else overview.rows
+    child_level = {
+        UnitLevel.REGION: _("地州市"),
+        UnitLevel.PREFECTURE: _("县市区"),
+        UnitLevel.COUNTY: _("学校"),
+    }[unit.level]
+    if request.GET.get("export") == "xlsx":
+        return exports.overview_export(overview, rows, user=request.user, child_level=child_level)
     names = [row.name for row in rows]
     year_label = overview.school_year
     chart_rows = [
@@ -126,11 +175,6 @@ def unit_overview(request, code):
             ],
         )
     )
-    child_level = {
-        UnitLevel.REGION: _("地州市"),
-        UnitLevel.PREFECTURE: _("县市区"),
-        UnitLevel.COUNTY: _("学校"),
-    }[unit.level]
     base = {"unit": unit.code, "school_year": overview.school_year}
     return render(
         request,
@@ -176,6 +220,14 @@ def school_overview(request, pk):
         shown = [s for s in standings if s.status in {"at_risk", "behind"}]
     else:
         wanted, shown = "", standings
+    if request.GET.get("export") == "xlsx":
+        return exports.school_export(
+            shown,
+            user=request.user,
+            school=school,
+            school_year=year,
+            shown=SCHOOL_LISTS.get(wanted, _("全部教师")),
+        )
     return render(
         request,
         "credits/oversight_school.html",
@@ -206,6 +258,17 @@ def teacher_list(request):
     if "school" in filters:
         filters["school"] = school_or_404(request.user, filters["school"])
     rows = teachers_for(request.user, filters)
+    if request.GET.get("export") == "xlsx":
+        return exports.teacher_list_export(
+            rows,
+            user=request.user,
+            filters=filter_labels(filters),
+            # Whole numbers only on a POST (a form with its CSRF token): the export is logged
+            # as a disclosure of every teacher in it, which a forged link must not cause.
+            whole_ids=request.method == "POST" and request.POST.get("ids") == "whole",
+            path=request.get_full_path(),
+            address=client_address(request),
+        )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -214,6 +277,8 @@ def teacher_list(request):
             "page": page,
             "filters": filters,
             "status_label": ProgressStatus(filters["status"]).label if "status" in filters else "",
+            "filter_labels": filter_labels(filters),
+            "may_view_ids": may_view_national_ids(request.user),
             "query": query_without_page(request),
             "title": _("教师名单"),
         },
