@@ -6,20 +6,23 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from core.addresses import client_address
 from core.permissions import requires
+from core.xlsx_export import XLSX_CONTENT_TYPE
 from institutions.choices import OFFICER_ROLES, Role, SchoolType, UnitLevel
 from institutions.models import AdministrativeUnit, School
 from trainees.choices import CareerStage
 from trainees.selectors import may_view_national_ids
 
 from . import charts, exports
+from .annual_report import ReportUnavailable, build_annual_report, report_pdf, report_xlsx
 from .forms import OversightFilterForm
 from .models import ProgressStatus, ProgressSummary
 from .oversight import (
@@ -283,3 +286,30 @@ def teacher_list(request):
             "title": _("教师名单"),
         },
     )
+
+
+@requires(ProgressSummary, "view")
+def annual_report(request, code):
+    """The unit's 年度继续教育工作报告 for a school year, as .xlsx or PDF (officers only)."""
+    unit = unit_or_404(request.user, code)
+    if request.user.role == Role.SCHOOL_ADMIN:
+        raise Http404
+    year = request.GET.get("year", "")
+    found = unit_policy(unit)
+    if not year and found is not None:
+        year = current_school_year(found[1])
+    kind = "pdf" if request.GET.get("format") == "pdf" else "xlsx"
+    try:
+        report = build_annual_report(
+            request.user, unit, year, made_by=exports.exporter_label(request.user)
+        )
+    except ReportUnavailable as error:
+        raise Http404(str(error)) from error
+    name = f"{unit.name}{year}学年继续教育工作报告.{kind}"
+    if kind == "pdf":
+        response = HttpResponse(report_pdf(report), content_type="application/pdf")
+    else:
+        response = HttpResponse(report_xlsx(report), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -21,6 +21,11 @@ urlpatterns = [
     path("overview/teachers/", oversight_views.teacher_list, name="teacher_list"),
     path("overview/school/<int:pk>/", oversight_views.school_overview, name="school_overview"),
     re_path(r"^overview/(?P<code>\d{6})/$", oversight_views.unit_overview, name="unit_overview"),
+    re_path(
+        r"^overview/(?P<code>\d{6})/report/$",
+        oversight_views.annual_report,
+        name="annual_report",
+    ),
     path("anomalies/", dashboard_views.anomalies, name="anomalies"),
     path("anomalies/<int:pk>/resolve/", dashboard_views.anomaly_resolve, name="anomaly_resolve"),
     path("projects/<int:project_pk>/enrol/", record_views.project_enrol, name="project_enrol"),

@@ -319,6 +319,13 @@ PAGES: list[Page] = [
         kwargs=lambda world, row, user: {"code": row.code},
     ),
     Page(
+        "credits:annual_report",
+        get=OFFICERS | {SU},
+        post=OFFICERS | {SU},
+        slot="unit",
+        kwargs=lambda world, row, user: {"code": row.code},
+    ),
+    Page(
         "credits:school_overview",
         get=OFFICERS | {SA, SU},
         post=OFFICERS | {SA, SU},
