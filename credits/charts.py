@@ -140,8 +140,12 @@ def trend_lines(
     chart = pygal.Line(
         **_config(
             width=480,
-            height=340,
+            height=380,
             title=title,
+            margin_right=44,  # room for the last school year's label
+            legend_at_bottom_columns=3,
+            truncate_legend=-1,
+            truncate_label=-1,
             range=(0, 100),
             value_formatter=lambda v: f"{v:.1f}%",
             dots_size=4,

@@ -384,6 +384,7 @@ __all__ = [
     "overview_of",
     "ratio",
     "school_figures",
+    "school_progress",
     "school_standings",
     "sort_rows",
     "teachers_for",
@@ -457,27 +458,18 @@ class TeacherStanding:
     lacks: list[tuple[str, Decimal, datetime.date]]  # (row label, credits short, by when)
 
 
-def school_standings(
-    user, school: School, *, spec: rules.PolicySpec, policy: Policy, school_year: str
-):
-    """Return every active teacher of `school` with cycle and year standing and what they lack.
+SCHOOL_FILTERS = ("attention", "year_incomplete", "complete", "on_track", "at_risk", "behind")
 
-    What a teacher lacks this school year is due at the year's end; what they lack of the cycle
-    beyond that is due at the cycle's end (004 五(一), 每学年 and 五年周期).
+
+def school_progress(
+    user, school: School, *, spec: rules.PolicySpec, policy: Policy, school_year: str, wanted: str
+) -> QuerySet:
+    """Return the cycle progress of the school's active teachers, filtered like its page.
+
+    `wanted`: "" (everyone), a status, "attention" (at risk or behind) or "year_incomplete"
+    (owing the school year and not done).
     """
-    labels = _row_labels(policy)
-    year_end = rules.school_year_bounds(school_year, spec)[1]
-    years = {
-        row.teacher_id: row
-        for row in SchoolYearProgress.objects.restrict(user, "view").filter(
-            teacher__school=school,
-            teacher__is_active=True,
-            policy_code=policy.code,
-            school_year=school_year,
-        )
-    }
-    standings = []
-    for row in (
+    rows = (
         CycleProgress.objects.restrict(user, "view")
         .filter(
             teacher__school=school,
@@ -487,7 +479,45 @@ def school_standings(
         )
         .select_related("teacher")
         .order_by("teacher__name", "pk")
-    ):
+    )
+    if wanted == "attention":
+        return rows.filter(status__in=[ProgressStatus.AT_RISK, ProgressStatus.BEHIND])
+    if wanted == "year_incomplete":
+        open_year = SchoolYearProgress.objects.filter(
+            teacher__school=school,
+            policy_code=policy.code,
+            school_year=school_year,
+            is_owed=True,
+            is_complete=False,
+        )
+        return rows.filter(teacher_id__in=open_year.values("teacher_id"))
+    if wanted in ProgressStatus.values:
+        return rows.filter(status=wanted)
+    return rows
+
+
+def school_standings(
+    user, rows, *, spec: rules.PolicySpec, policy: Policy, school_year: str
+) -> list[TeacherStanding]:
+    """Return the standing of the teachers of `rows` (CycleProgress) and what each lacks.
+
+    What a teacher lacks this school year is due at the year's end; what they lack of the cycle
+    beyond that is due at the cycle's end (004 五(一), 每学年 and 五年周期). Called for one page
+    of a school's teachers (or one chunk of an export): two queries whatever the school's size.
+    """
+    rows = list(rows)
+    labels = _row_labels(policy)
+    year_end = rules.school_year_bounds(school_year, spec)[1]
+    years = {
+        row.teacher_id: row
+        for row in SchoolYearProgress.objects.restrict(user, "view").filter(
+            teacher_id__in=[row.teacher_id for row in rows],
+            policy_code=policy.code,
+            school_year=school_year,
+        )
+    }
+    standings = []
+    for row in rows:
         year = years.get(row.teacher_id)
         lacks = []
         if year is not None and year.is_owed:

@@ -26,10 +26,12 @@ from .annual_report import ReportUnavailable, build_annual_report, report_pdf, r
 from .forms import OversightFilterForm
 from .models import ProgressStatus, ProgressSummary
 from .oversight import (
+    SCHOOL_FILTERS,
     SORT_KEYS,
     current_school_year,
     overview_of,
     school_figures,
+    school_progress,
     school_standings,
     sort_rows,
     teachers_for,
@@ -213,24 +215,40 @@ def school_overview(request, pk):
     policy, spec = found
     year = current_school_year(spec)
     cycle, year_figures = school_figures(request.user, school, school_year=year)
-    standings = school_standings(request.user, school, spec=spec, policy=policy, school_year=year)
     wanted = request.GET.get("status", "")
-    if wanted == "year_incomplete":
-        shown = [s for s in standings if s.year_complete is False]
-    elif wanted in {"complete", "on_track", "at_risk", "behind"}:
-        shown = [s for s in standings if s.status == wanted]
-    elif wanted == "attention":
-        shown = [s for s in standings if s.status in {"at_risk", "behind"}]
-    else:
-        wanted, shown = "", standings
+    if wanted not in SCHOOL_FILTERS:
+        wanted = ""
+    rows = school_progress(
+        request.user, school, spec=spec, policy=policy, school_year=year, wanted=wanted
+    )
     if request.GET.get("export") == "xlsx":
+        # One chunk of teachers at a time: constant memory for a school of any size.
+        def standings():
+            chunk = []
+            for row in rows.iterator(chunk_size=1000):
+                chunk.append(row)
+                if len(chunk) == 1000:
+                    yield from school_standings(
+                        request.user, chunk, spec=spec, policy=policy, school_year=year
+                    )
+                    chunk = []
+            yield from school_standings(
+                request.user, chunk, spec=spec, policy=policy, school_year=year
+            )
+
         return exports.school_export(
-            shown,
+            standings(),
             user=request.user,
             school=school,
             school_year=year,
             shown=SCHOOL_LISTS.get(wanted, _("全部教师")),
         )
+    # A print of the filtered list holds every teacher; on screen, 100 a page.
+    per_page = 10_000 if request.GET.get("print") else 100
+    page = Paginator(rows, per_page).get_page(request.GET.get("page"))
+    shown = school_standings(
+        request.user, page.object_list, spec=spec, policy=policy, school_year=year
+    )
     return render(
         request,
         "credits/oversight_school.html",
@@ -243,7 +261,10 @@ def school_overview(request, pk):
             "cycle": cycle,
             "year": year_figures,
             "standings": shown,
-            "all_count": len(standings),
+            "page": page,
+            "printing": bool(request.GET.get("print")),
+            "query": query_without_page(request),
+            "all_count": cycle.teachers,
             "wanted": wanted,
             "year_end": spec.cycle_end,
             "title": school.name,

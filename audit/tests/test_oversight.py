@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import Sum
+from django.urls import reverse
 
 from audit.county import audit_county
 from credits.models import CreditLedgerEntry, CycleProgress, ProgressSummary, SchoolYearProgress
@@ -196,3 +197,41 @@ def test_rows_sort_by_any_column(region):
     values = [r.year.coverage for r in by_coverage]
     assert values == sorted(values, reverse=True)
     assert sort_rows(overview.rows, "no-such-column", descending=False) == overview.rows
+
+
+@pytest.mark.parametrize("wanted", ["", "attention", "year_incomplete", "behind"])
+def test_the_school_page_lists_who_lacks_what_by_when(client, region, wanted):
+    """A school's page: the filtered teachers, each with every shortfall and its due date."""
+    school = region["schools"][0]
+    client.force_login(region["officers"][school.county.code])
+    response = client.get(reverse("credits:school_overview", args=[school.pk]), {"status": wanted})
+    shown = {s.teacher_id: s for s in response.context["standings"]}
+    progress = CycleProgress.objects.filter(teacher__school=school, teacher__is_active=True)
+    years = {
+        y.teacher_id: y
+        for y in SchoolYearProgress.objects.filter(teacher__school=school, school_year=YEAR)
+    }
+    expected = {
+        "": progress,
+        "attention": progress.filter(status__in=["at_risk", "behind"]),
+        "behind": progress.filter(status="behind"),
+        "year_incomplete": progress.filter(
+            teacher_id__in=[t for t, y in years.items() if y.is_owed and not y.is_complete]
+        ),
+    }[wanted]
+    assert set(shown) == set(expected.values_list("teacher_id", flat=True))
+    assert shown or wanted == "behind"
+    year_end = datetime.date(2027, 8, 31)
+    cycle_end = datetime.date(2028, 12, 31)
+    for row in expected:
+        standing = shown[row.teacher_id]
+        year = years.get(row.teacher_id)
+        owed_year = {
+            k: v for k, v in (year.shortfall if year and year.is_owed else {}).items() if v
+        }
+        assert sorted(short for _l, short, due in standing.lacks if due == year_end) == sorted(
+            owed_year.values()
+        )
+        assert sorted(short for _l, short, due in standing.lacks if due == cycle_end) == sorted(
+            v for v in row.shortfall.values() if v
+        )
