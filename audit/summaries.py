@@ -89,11 +89,15 @@ def summarize_county(*, county_id: int, spec: rules.PolicySpec, as_of: datetime.
     place: dict[int, tuple[int, str, str]] = {}
     tallies: dict[tuple, Tally] = defaultdict(Tally)
 
-    def targets(teacher_id: int, period: str) -> tuple[Tally, Tally]:
+    def targets(teacher_id: int, period: str) -> tuple[Tally, Tally, Tally, Tally]:
+        # The teacher counts in their school's row, the county's total row, and the county's
+        # rows of their school type and of their career stage.
         school_id, school_type, stage = place[teacher_id]
         return (
             tallies[(school_id, school_type, "", period)],
-            tallies[(None, school_type, stage, period)],
+            tallies[(None, "", "", period)],
+            tallies[(None, school_type, "", period)],
+            tallies[(None, "", stage, period)],
         )
 
     for teacher_id, school_id, school_type, stage, status, keys, counted, required in cycle_rows:

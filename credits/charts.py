@@ -8,10 +8,13 @@ no CDN, nothing for `make run` to build (docs/decisions.md).
 from __future__ import annotations
 
 import base64
+import hashlib
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 
 import pygal
+from django.core.cache import cache
 from pygal.style import Style
 
 # The statuses' colours match the page's legend (static/css/portal.css).
@@ -62,6 +65,15 @@ def _cjk_margin(names: Sequence[str]) -> int:
     return 12 + int(0.45 * STYLE.label_font_size * longest)
 
 
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.DOTALL)
+
+
+def _without_script(svg: str) -> str:
+    """Drop the config script pygal writes into every chart even with `js=[]`: it would not run
+    in an image, and it repeats every label and value (a third of the file)."""
+    return _SCRIPT.sub("", svg)
+
+
 def _float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
@@ -90,7 +102,7 @@ def status_bars(title: str, names: Sequence[str], shares: Sequence[Sequence[tupl
         for index in range(4):
             label = shares[0][index][1]
             chart.add(label, [_float(row[index][3]) or 0 for row in reversed(shares)])
-    return chart.render()
+    return _without_script(chart.render())
 
 
 def rate_bars(
@@ -127,7 +139,7 @@ def rate_bars(
             for v in values
         ],
     )
-    return chart.render()
+    return _without_script(chart.render())
 
 
 def trend_lines(
@@ -158,7 +170,25 @@ def trend_lines(
         chart.add(
             name, [float(value)] * len(years), stroke_style={"dasharray": "6,4"}, show_dots=False
         )
-    return chart.render()
+    return _without_script(chart.render())
+
+
+CHART_CACHE_SECONDS = 24 * 3600
+
+
+def cached_chart(draw, *args) -> str:
+    """Return `draw(*args)` as a data: URI, drawn once for the same inputs.
+
+    The key is a hash of the chart's own inputs (names, values, targets), so two officers who
+    see the same figures share the drawing and a changed figure is a new chart; nothing has to
+    be invalidated when the audit runs. Drawing costs tens of milliseconds a chart.
+    """
+    key = "chart:" + hashlib.sha256(repr((draw.__name__, args)).encode()).hexdigest()
+    uri = cache.get(key)
+    if uri is None:
+        uri = as_data_uri(draw(*args))
+        cache.set(key, uri, CHART_CACHE_SECONDS)
+    return uri
 
 
 def as_data_uri(svg: str | bytes) -> str:

@@ -132,6 +132,7 @@ class Row:
     cycle: Figures = field(default_factory=Figures)
     year: Figures = field(default_factory=Figures)
     anomalies: int = 0
+    href: str = ""
 
 
 @dataclass
@@ -241,21 +242,36 @@ def overview_of(
             .values_list("code", "name")
         ):
             rows[code] = Row(key=code, name=name, is_school=False)
-    # The county rows by school type and career stage give the totals and the breakdowns.
-    for row in summaries.filter(school__isnull=True, school_year__in=[CYCLE, year]).values(
-        *fields, "school_type", "career_stage", "county__path", "county__code", "county__name"
+    periods = [CYCLE, year]
+    county_rows = summaries.filter(school__isnull=True)
+    # The counties' total rows give the totals and, above a county, the subordinate units'
+    # rows: one row per county and period, so the region's page adds up a few hundred.
+    for row in county_rows.filter(school_type="", career_stage="", school_year__in=periods).values(
+        *fields, "county__path"
     ):
         index = 0 if row["school_year"] == CYCLE else 1
         (cycle, current)[index].add(row)
-        by_type[row["school_type"]][index].add(row)
-        by_stage[row["career_stage"]][index].add(row)
         if not is_county:
             key = _child_key(unit, row["county__path"])
             child = rows.setdefault(key, Row(key=key, name="", is_school=False))
             (child.cycle, child.year)[index].add(row)
+    # The breakdowns are summed in the database: only counts, no per-row lists.
+    sums = {name: Sum(name) for name in SUMMED}
+    for key_field, other, target in (
+        ("school_type", "career_stage", by_type),
+        ("career_stage", "school_type", by_stage),
+    ):
+        for row in (
+            county_rows.filter(**{other: "", "school_year__in": periods})
+            .exclude(**{key_field: ""})
+            .values(key_field, "school_year")
+            .annotate(**sums)
+            .order_by()
+        ):
+            target[row[key_field]][0 if row["school_year"] == CYCLE else 1].add(row)
     if is_county:
-        for row in summaries.filter(school__isnull=False, school_year__in=[CYCLE, year]).values(
-            *fields, "school_id", "school__name"
+        for row in summaries.filter(school__isnull=False, school_year__in=periods).values(
+            *SUMMED, "school_year", "school_id", "school__name"
         ):
             key = str(row["school_id"])
             child = rows.setdefault(key, Row(key=key, name=row["school__name"], is_school=True))
@@ -284,7 +300,7 @@ def overview_of(
                 rows[key].anomalies += n
     trend = {y: Figures() for y in years}
     for row in (
-        summaries.filter(school__isnull=True)
+        county_rows.filter(school_type="", career_stage="")
         .exclude(school_year=CYCLE)
         .values("school_year")
         .annotate(

@@ -154,33 +154,42 @@ def unit_overview(request, code):
     names = [row.name for row in rows]
     year_label = overview.school_year
     chart_rows = [
-        charts.as_data_uri(
-            charts.status_bars(_("本周期进度状态（%）"), names, [row.cycle.shares for row in rows])
+        charts.cached_chart(
+            charts.status_bars,
+            _("本周期进度状态（%）"),
+            names,
+            [row.cycle.shares for row in rows],
         ),
-        charts.as_data_uri(
-            charts.rate_bars(
-                _("%(year)s 学年参训率") % {"year": year_label},
-                names,
-                [row.year.coverage for row in rows],
-                overview.targets.coverage,
-            )
+        charts.cached_chart(
+            charts.rate_bars,
+            _("%(year)s 学年参训率") % {"year": year_label},
+            names,
+            [row.year.coverage for row in rows],
+            overview.targets.coverage,
         ),
     ]
-    trend = charts.as_data_uri(
-        charts.trend_lines(
-            _("各学年参训率与完成率"),
-            [p.school_year for p in overview.trend],
-            [
-                (_("参训率"), [p.figures.coverage for p in overview.trend]),
-                (_("完成率"), [p.figures.completion for p in overview.trend]),
-            ],
-            [
-                (_("参训率目标"), overview.targets.coverage),
-                (_("完成率目标"), overview.targets.completion),
-            ],
-        )
+    trend = charts.cached_chart(
+        charts.trend_lines,
+        _("各学年参训率与完成率"),
+        [p.school_year for p in overview.trend],
+        [
+            (_("参训率"), [p.figures.coverage for p in overview.trend]),
+            (_("完成率"), [p.figures.completion for p in overview.trend]),
+        ],
+        [
+            (_("参训率目标"), overview.targets.coverage),
+            (_("完成率目标"), overview.targets.completion),
+        ],
     )
     base = {"unit": unit.code, "school_year": overview.school_year}
+    # Links built once, not reversed per cell: a county page has hundreds of them.
+    school_href = reverse("credits:school_overview", args=[1]).replace("/1/", "/{}/")
+    unit_href = reverse("credits:unit_overview", args=["000000"]).replace("000000", "{}")
+    for row in rows:
+        if row.is_school:
+            row.href = school_href.format(row.key)
+        else:
+            row.href = unit_href.format(row.key) + f"?year={overview.school_year}"
     return render(
         request,
         "credits/oversight_unit.html",
@@ -196,6 +205,8 @@ def unit_overview(request, code):
             "charts": chart_rows,
             "trend_chart": trend,
             "list_query": urlencode(base),
+            "list_url": reverse("credits:teacher_list"),
+            "anomalies_url": reverse("credits:anomalies"),
             "title": unit.name,
         },
     )

@@ -204,14 +204,15 @@ class CountySummary(models.Model):
 class ProgressSummary(models.Model):
     """Teachers of a county counted for one period, kept by the audit for the overview pages.
 
-    Two kinds of row, both from the same pass over the county's progress: a school's row
-    (`school` set: one per school and period) and the county's rows by school type and career
-    stage (`school` empty), which the prefecture and region pages add up. `school_year` empty
-    is the whole cycle; otherwise the school year `YYYY-YYYY`. In a cycle row the four statuses
-    count the cycle's standing; in a year row `complete` counts those who completed the year
-    and the other three stay 0. `trained` counts teachers with approved credit in the period
-    (coverage, 000 三(二)1 参训率); `short_by_row` counts, per requirement row, the teachers
-    still short in it (the category most often short).
+    Four kinds of row, all from the same pass over the county's progress: a school's row
+    (`school` set), the county's total (no school, type or stage), and the county's rows by
+    school type and by career stage (one of the two set). The prefecture and region pages add
+    up the county totals and group the type and stage rows in the database. `school_year`
+    empty is the whole cycle; otherwise the school year `YYYY-YYYY`. In a cycle row the four
+    statuses count the cycle's standing; in a year row `complete` counts those who completed
+    the year and the other three stay 0. `trained` counts teachers with approved credit in the
+    period (coverage, 000 三(二)1 参训率); `short_by_row` counts, per requirement row, the
+    teachers still short in it (the category most often short).
     """
 
     county = models.ForeignKey(
@@ -230,7 +231,7 @@ class ProgressSummary(models.Model):
         verbose_name=_("学校"),
         db_index=False,  # the (school, school_year) index serves lookups by school
     )
-    school_type = models.CharField(_("学校类型"), max_length=1)
+    school_type = models.CharField(_("学校类型"), max_length=1, blank=True)
     career_stage = models.CharField(_("发展阶段"), max_length=16, blank=True)
     policy_code = models.SlugField(_("政策代码"), max_length=40)
     school_year = models.CharField(_("学年"), max_length=9, blank=True)
