@@ -54,6 +54,7 @@ def _config(**overrides) -> dict:
         "legend_at_bottom": True,
         "legend_at_bottom_columns": 2,
         "margin": 12,
+        "no_data_text": "暂无数据",
         **overrides,
     }
 
