@@ -1,14 +1,16 @@
-"""One-sheet .xlsx exports of any list of the portal, written in constant memory.
+"""One-sheet .xlsx exports of any list of the portal, streamed in constant memory.
 
-Officers export lists of tens of thousands of teachers or records. XlsxWriter in
-`constant_memory` mode keeps one row in memory at a time and spills the sheet to a temporary
-file, so an export costs the same memory whatever its length: the rows come from an iterator
-(`queryset.values_list(...).iterator(chunk_size=2000)`), and `xlsx_response` streams the finished
-file from disk.
+Officers export lists of tens of thousands of teachers or records. The sheet is written as
+SpreadsheetML straight into a zip member (`zipfile` streams and compresses it as it goes), one
+batch of rows at a time, so an export costs the same memory whatever its length: the rows come
+from an iterator (`queryset.values_list(...).iterator(chunk_size=2000)`), and `xlsx_response`
+streams the finished file from disk. The few fixed parts (styles, workbook, properties) are
+constants. XlsxWriter, which the annual report uses for its charts and formats, wrote 8,400
+rows a second in its streaming mode; this writer writes 50,000 on the same machine
+(docs/benchmarks.md, docs/decisions.md), which a 100,000-row export needs.
 
-Every cell is written by a method chosen once per column from its `Column.kind`, never by
-`Worksheet.write()`: text always goes through `write_string`, so a name such as "=cmd|' /C calc'!A0"
-stays text in Excel instead of becoming a formula.
+Every cell's kind is chosen once per column from its `Column.kind`: text is always an inline
+string, never a formula, so a name such as "=cmd|' /C calc'!A0" stays text in Excel.
 
 The sheet reads, from the top: the title; who exported it and when; the filters; a blank row;
 the header (frozen, with an autofilter); the data; a blank row; and "共 N 行", so a reader can see
@@ -17,21 +19,21 @@ the file was written to the end.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import partial
+from decimal import Decimal
 from typing import IO, Any
 
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from xlsxwriter import Workbook
-from xlsxwriter.worksheet import Worksheet
 
 from .errors import DomainError
 
@@ -130,131 +132,340 @@ def write_xlsx(
     """
     if not columns:
         raise ValueError("An export needs at least one column.")
-    exported_at_local = timezone.localtime(exported_at)
-    # XlsxWriter spills the sheet to named files in `tmpdir`, and removes them only when the
-    # workbook is closed; a directory of this export's own is removed even if `rows` raises.
-    with tempfile.TemporaryDirectory(prefix="xlsx-export-") as scratch:
-        workbook = Workbook(
-            os.fspath(target) if isinstance(target, (str, os.PathLike)) else target,
-            {
-                "constant_memory": True,
-                "tmpdir": scratch,
-                # Only write() reads these; off, no later call can turn text into a formula,
-                # a number or a link.
-                "strings_to_formulas": False,
-                "strings_to_numbers": False,
-                "strings_to_urls": False,
-            },
-        )
-        workbook.set_properties(
-            {
-                "title": clean_text(title),
-                "author": clean_text(exported_by),
-                # XlsxWriter prints this time with a "Z" suffix as it is, without converting it.
-                "created": exported_at.astimezone(dt.UTC),
-            }
-        )
-        worksheet = workbook.add_worksheet(sheet_name_for(sheet_name or title))
-        for number, column in enumerate(columns):
-            worksheet.set_column(number, number, column.width)
-        _write_heading(
-            workbook,
-            worksheet,
+    exported_at_local = timezone.localtime(exported_at)  # refuses a naive time
+    if not isinstance(target, (str, os.PathLike)):
+        return _write_package(
+            target,
             title=title,
             columns=columns,
+            rows=rows,
             exported_by=exported_by,
-            exported_at=exported_at_local,
+            exported_at=exported_at,
+            exported_at_local=exported_at_local,
             filters=filters,
+            sheet_name=sheet_name,
         )
-        written = _write_rows(worksheet, _cell_writers(workbook, worksheet, columns), rows)
-
-        last_data_row = FIRST_DATA_ROW + written - 1
-        worksheet.freeze_panes(FIRST_DATA_ROW, 0)
-        worksheet.autofilter(HEADER_ROW, 0, max(last_data_row, HEADER_ROW), len(columns) - 1)
-        # A blank row keeps the total out of the region Excel sorts and filters with the data.
-        worksheet.write_string(
-            last_data_row + 2, 0, gettext("共 %(count)d 行") % {"count": written}
-        )
-        workbook.close()
+    # A path gets the whole file or nothing: written beside it, renamed when complete.
+    final = os.fspath(target)
+    partial_path = f"{final}.part"
+    try:
+        with open(partial_path, "wb") as output:
+            written = _write_package(
+                output,
+                title=title,
+                columns=columns,
+                rows=rows,
+                exported_by=exported_by,
+                exported_at=exported_at,
+                exported_at_local=exported_at_local,
+                filters=filters,
+                sheet_name=sheet_name,
+            )
+        os.replace(partial_path, final)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(partial_path)
+        raise
     return written
 
 
-def _write_heading(
-    workbook: Workbook,
-    worksheet: Worksheet,
+def _write_package(
+    output: IO[bytes],
     *,
     title: str,
     columns: Sequence[Column],
+    rows: Iterable[Sequence],
+    exported_by: str,
+    exported_at: dt.datetime,
+    exported_at_local: dt.datetime,
+    filters: Sequence[tuple[str, str]],
+    sheet_name: str | None,
+) -> int:
+    """Write the workbook's parts into a zip on `output`, the sheet streamed row by row."""
+    name = sheet_name_for(sheet_name or title)
+    with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=5) as package:
+        with package.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            written = _write_sheet(
+                sheet,
+                title=title,
+                columns=columns,
+                rows=rows,
+                exported_by=exported_by,
+                exported_at=exported_at_local,
+                filters=filters,
+            )
+        last_data_row = FIRST_DATA_ROW + written - 1
+        filter_ref = f"$A${HEADER_ROW + 1}:${_column_letter(len(columns) - 1)}$" + str(
+            max(last_data_row, HEADER_ROW) + 1
+        )
+        package.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        package.writestr("_rels/.rels", _ROOT_RELS)
+        package.writestr("docProps/core.xml", _core_properties(title, exported_by, exported_at))
+        package.writestr("docProps/app.xml", _APP_PROPERTIES)
+        package.writestr("xl/workbook.xml", _workbook(name, filter_ref))
+        package.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        package.writestr("xl/styles.xml", _STYLES)
+    return written
+
+
+def _write_sheet(
+    sheet: IO[bytes],
+    *,
+    title: str,
+    columns: Sequence[Column],
+    rows: Iterable[Sequence],
     exported_by: str,
     exported_at: dt.datetime,
     filters: Sequence[tuple[str, str]],
-) -> None:
-    """Write the title, exporter, filter and header rows above the data."""
-    # In constant-memory mode a row's height must be set before anything is written in it.
-    worksheet.set_row(TITLE_ROW, 22)
-    worksheet.write_string(
-        TITLE_ROW, 0, clean_text(title), workbook.add_format({"bold": True, "font_size": 14})
+) -> int:
+    """Stream the worksheet XML: heading rows, the data in batches, the total, the filter."""
+    width = len(columns)
+    letters = [_column_letter(n) for n in range(width)]
+    cols = "".join(
+        f'<col min="{n + 1}" max="{n + 1}" width="{column.width + 0.7109375}" customWidth="1"/>'
+        for n, column in enumerate(columns)
     )
     exported = gettext("导出人：%(exported_by)s　导出时间：%(exported_at)s") % {
         "exported_by": exported_by,
         "exported_at": exported_at.strftime("%Y-%m-%d %H:%M"),
     }
-    worksheet.write_string(EXPORTED_BY_ROW, 0, clean_text(exported))
     conditions = "；".join(f"{key}={value}" for key, value in filters) or gettext("无")
-    worksheet.write_string(
-        FILTERS_ROW, 0, clean_text(gettext("筛选条件：%(conditions)s") % {"conditions": conditions})
+    header = "".join(
+        _text_cell(f"{letter}{HEADER_ROW + 1}", column.header, _STYLE_HEADER)
+        for letter, column in zip(letters, columns, strict=True)
     )
-    header_format = workbook.add_format(
-        {"bold": True, "bg_color": "#D9D9D9", "border": 1, "valign": "vcenter"}
+    sheet.write(
+        (
+            _SHEET_HEAD
+            + f'<sheetViews><sheetView workbookViewId="0"><pane ySplit="{FIRST_DATA_ROW}" '
+            f'topLeftCell="A{FIRST_DATA_ROW + 1}" activePane="bottomLeft" state="frozen"/>'
+            f'<selection pane="bottomLeft"/></sheetView></sheetViews>'
+            f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>'
+            f'<row r="1" ht="22" customHeight="1">{_text_cell("A1", title, _STYLE_TITLE)}</row>'
+            f'<row r="2">{_text_cell("A2", exported, 0)}</row>'
+            f'<row r="3">{_text_cell("A3", gettext("筛选条件：%(conditions)s") % {"conditions": conditions}, 0)}</row>'
+            f'<row r="{HEADER_ROW + 1}">{header}</row>'
+        ).encode("utf-8")
     )
-    for number, column in enumerate(columns):
-        worksheet.write_string(HEADER_ROW, number, clean_text(column.header), header_format)
-
-
-def _cell_writers(
-    workbook: Workbook, worksheet: Worksheet, columns: Sequence[Column]
-) -> list[Callable]:
-    """Return one `write(row, column, value)` per column, chosen once from its kind.
-
-    A writer is never called with None: a missing value stays a blank cell. Numbers go to
-    XlsxWriter as they come: it prints a Decimal's own digits, and Excel reads every number as
-    a double. Only text needs a function of its own; the other kinds call XlsxWriter directly,
-    so their cells cost no extra Python call.
-    """
-    write_string = worksheet.write_string
-
-    def text(row, column, value):
-        write_string(row, column, clean_text(value))
-
-    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
-    percent_format = workbook.add_format({"num_format": "0.0%"})
-    by_kind = {
-        "text": text,
-        "int": worksheet.write_number,
-        "decimal": worksheet.write_number,
-        # XlsxWriter refuses an aware datetime: pass the day (`TruncDate`, `.date()`).
-        "date": partial(worksheet.write_datetime, cell_format=date_format),
-        "percent": partial(worksheet.write_number, cell_format=percent_format),
-    }
-    return [by_kind[column.kind] for column in columns]
-
-
-def _write_rows(worksheet: Worksheet, writers: Sequence[Callable], rows: Iterable[Sequence]) -> int:
-    """Write `rows` from FIRST_DATA_ROW down; return how many there were."""
-    width = len(writers)
-    column_numbers = range(width)
+    cell_makers = [_CELL_MAKERS[column.kind] for column in columns]
+    last_allowed = LAST_DATA_ROW  # read at call time: a test lowers it
+    batch: list[str] = []
     written = 0
     for row_number, row in enumerate(rows, start=FIRST_DATA_ROW):
-        if row_number > LAST_DATA_ROW:
-            # XlsxWriter would drop the cells past Excel's last row without a word.
+        if row_number > last_allowed:
             raise ExportTooLarge(limit=MAX_DATA_ROWS)
         if len(row) != width:
             raise ValueError(f"Row {written + 1} has {len(row)} values for {width} columns.")
-        for column_number, value, write in zip(column_numbers, row, writers, strict=False):
-            if value is not None:
-                write(row_number, column_number, value)
+        number = str(row_number + 1)
+        batch.append(
+            f'<row r="{number}">'
+            + "".join(
+                [
+                    make(letter + number, value)
+                    for letter, value, make in zip(letters, row, cell_makers, strict=False)
+                    if value is not None
+                ]
+            )
+            + "</row>"
+        )
         written += 1
+        if len(batch) == 1000:
+            sheet.write("".join(batch).encode("utf-8"))
+            batch.clear()
+    total_row = FIRST_DATA_ROW + written + 2  # a blank row keeps the total out of the filter
+    total = gettext("共 %(count)d 行") % {"count": written}
+    batch.append(f'<row r="{total_row}">{_text_cell(f"A{total_row}", total, 0)}</row>')
+    last_row = max(FIRST_DATA_ROW + written, HEADER_ROW + 1)
+    batch.append(
+        f'</sheetData><autoFilter ref="A{HEADER_ROW + 1}:{letters[-1]}{last_row}"/>'
+        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+        "</worksheet>"
+    )
+    sheet.write("".join(batch).encode("utf-8"))
     return written
+
+
+# -- cells ----------------------------------------------------------------------------------------
+_STYLE_TITLE, _STYLE_HEADER, _STYLE_DATE, _STYLE_PERCENT = 1, 2, 3, 4
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_EXCEL_TEXT_LIMIT = 32_767  # UTF-16 code units, as Excel counts
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _cut(text: str) -> str:
+    """Cut text to Excel's limit, counted in UTF-16 units as Excel counts."""
+    if len(text) <= _EXCEL_TEXT_LIMIT // 2:
+        return text
+    units = text.encode("utf-16-le")
+    if len(units) <= 2 * _EXCEL_TEXT_LIMIT:
+        return text
+    return units[: 2 * _EXCEL_TEXT_LIMIT].decode("utf-16-le", errors="ignore")
+
+
+def _text_cell(ref: str, value: Any, style: int) -> str:
+    """An inline-string cell: always text, whatever it looks like ("=1+1" stays "=1+1")."""
+    text = _escape(_cut(clean_text(value)))
+    styled = f' s="{style}"' if style else ""
+    return f'<c r="{ref}"{styled} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+
+def _text(ref: str, value: Any) -> str:
+    text = value if type(value) is str and value.isprintable() else clean_text(value)
+    if len(text) > _EXCEL_TEXT_LIMIT // 2:
+        text = _cut(text)
+    if "&" in text or "<" in text or ">" in text:
+        text = _escape(text)
+    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+
+def _number_text(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, (int, float)):
+        return repr(value) if isinstance(value, float) else str(value)
+    raise TypeError(f"Not a number: {value!r}")
+
+
+def _number(ref: str, value: Any) -> str:
+    return f'<c r="{ref}"><v>{_number_text(value)}</v></c>'
+
+
+def _percent(ref: str, value: Any) -> str:
+    return f'<c r="{ref}" s="{_STYLE_PERCENT}"><v>{_number_text(value)}</v></c>'
+
+
+def _date(ref: str, value: Any) -> str:
+    """A date (or a naive datetime) as Excel's serial day number, shown as yyyy-mm-dd."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            raise ValueError("An aware datetime in a date column: pass the day (`.date()`).")
+        day = value - dt.datetime(1899, 12, 30)  # noqa: DTZ001 Excel's epoch has no zone
+        serial = repr(day.days + day.seconds / 86400 + day.microseconds / 86400e6)
+    elif isinstance(value, dt.date):
+        serial = str((value - _EXCEL_EPOCH).days)
+    else:
+        raise TypeError(f"Not a date: {value!r}")
+    return f'<c r="{ref}" s="{_STYLE_DATE}"><v>{serial}</v></c>'
+
+
+_CELL_MAKERS: dict[str, Callable[[str, Any], str]] = {
+    "text": _text,
+    "int": _number,
+    "decimal": _number,
+    "date": _date,
+    "percent": _percent,
+}
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+# -- the package's fixed parts --------------------------------------------------------------------
+_SHEET_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+)
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+    '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+    '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
+    "</Types>"
+)
+_ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>'
+    '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/>'
+    "</Relationships>"
+)
+_WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
+    "</Relationships>"
+)
+_APP_PROPERTIES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    "<Application>学分通</Application></Properties>"
+)
+# Styles: 0 plain, 1 title (bold 14), 2 header (bold, grey, bordered), 3 date, 4 percent.
+_STYLES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<numFmts count="2"><numFmt numFmtId="164" formatCode="0.0%"/>'
+    '<numFmt numFmtId="165" formatCode="yyyy-mm-dd"/></numFmts>'
+    '<fonts count="3"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+    '<font><b/><sz val="14"/><name val="Calibri"/><family val="2"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
+    '<fills count="3"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill>'
+    '<fill><patternFill patternType="solid"><fgColor rgb="FFD9D9D9"/><bgColor indexed="64"/>'
+    "</patternFill></fill></fills>"
+    '<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>'
+    '<border><left style="thin"><color auto="1"/></left><right style="thin"><color auto="1"/></right>'
+    '<top style="thin"><color auto="1"/></top><bottom style="thin"><color auto="1"/></bottom>'
+    "<diagonal/></border></borders>"
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    '<xf numFmtId="0" fontId="2" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" '
+    'applyBorder="1" applyAlignment="1"><alignment vertical="center"/></xf>'
+    '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    "</cellXfs>"
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)
+
+
+def _workbook(sheet_name: str, filter_ref: str) -> str:
+    name = _escape(sheet_name).replace('"', "&quot;")
+    quoted = "'" + _escape(sheet_name).replace("'", "''") + "'"
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f'<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets>'
+        '<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
+        f"{quoted}!{filter_ref}</definedName></definedNames>"
+        "</workbook>"
+    )
+
+
+def _core_properties(title: str, author: str, created: dt.datetime) -> str:
+    stamp = created.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{_escape(clean_text(title))}</dc:title>"
+        f"<dc:creator>{_escape(clean_text(author))}</dc:creator>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+        "</cp:coreProperties>"
+    )
 
 
 def xlsx_response(

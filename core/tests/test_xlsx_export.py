@@ -310,6 +310,8 @@ def _response(**options):
     return xlsx_response(**arguments)
 
 
+# Closing a response sends request_finished, which checks the database connection.
+@pytest.mark.django_db
 def test_response_is_an_uncached_xlsx_attachment_with_its_chinese_name():
     """Content type, RFC 5987 file name ending .xlsx, and no-store for personal data."""
     response = _response()
@@ -324,6 +326,8 @@ def test_response_is_an_uncached_xlsx_attachment_with_its_chinese_name():
         response.close()
 
 
+# Closing a response sends request_finished, which checks the database connection.
+@pytest.mark.django_db
 def test_response_streams_a_workbook_that_opens():
     """The streamed bytes are the whole workbook, with the data and the total line."""
     before = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
@@ -346,6 +350,8 @@ def test_response_streams_a_workbook_that_opens():
     assert dt.datetime.strptime(f"{shown} +0800", "%Y-%m-%d %H:%M %z") >= before
 
 
+# Closing a response sends request_finished, which checks the database connection.
+@pytest.mark.django_db
 def test_closing_the_response_closes_its_temporary_file():
     """The temporary file lives as long as the response."""
     response = _response()
@@ -354,6 +360,7 @@ def test_closing_the_response_closes_its_temporary_file():
     assert response.file_to_stream.closed
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("filename", "disposition"),
     [
