@@ -2,7 +2,8 @@
 
     .venv/bin/python scripts/take_screenshots.py [http://127.0.0.1:8000]
 
-Writes docs/screenshots/*.png at a 375 px phone width (desktop width for the admin).
+Writes docs/screenshots/*.png at a 375 px phone width (desktop width for the admin and the
+oversight pages' second shot).
 """
 
 import sys
@@ -20,6 +21,17 @@ SHOTS = [
     ("home-county-375.png", "demo-county", "/", PHONE),
     ("home-school-375.png", "demo-school", "/", PHONE),
     ("home-teacher-375.png", "demo-teacher", "/", PHONE),
+    # The oversight pages at both widths, one per level (demo data: 2025-2026 has credits).
+    *[
+        (f"oversight-{level}-{width}.png", login, path, size)
+        for level, login, path in (
+            ("region", "demo-region", "/credits/overview/650000/?year=2025-2026"),
+            ("prefecture", "demo-prefecture", "/credits/overview/650100/?year=2025-2026"),
+            ("county", "demo-county", "/credits/overview/650102/?year=2025-2026"),
+            ("school", "demo-school", "/credits/overview/"),
+        )
+        for width, size in (("375", PHONE), ("1366", {"width": 1366, "height": 900}))
+    ],
     (
         "admin-records.png",
         "demo-county",
