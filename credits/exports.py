@@ -289,3 +289,175 @@ def anomalies_export(rows: QuerySet, *, user, filters: Sequence[tuple[str, str]]
         exported_by=exporter_label(user),
         filters=filters,
     )
+
+
+def records_export(rows: QuerySet, *, user, filters: Sequence[tuple[str, str]]) -> FileResponse:
+    """The training records as filtered on the records page (ID numbers masked)."""
+    from projects.choices import Category, Grade, Mode, RecordRole, RecordStatus, Tier
+
+    labels = {
+        "tier": dict(Tier.choices),
+        "mode": dict(Mode.choices),
+        "category": dict(Category.choices),
+        "grade": dict(Grade.choices),
+        "role": dict(RecordRole.choices),
+        "status": dict(RecordStatus.choices),
+    }
+    columns = (
+        Column(_("姓名"), width=10),
+        Column(_("身份证号"), width=20),
+        Column(_("学校"), width=24),
+        Column(_("培训项目"), width=30),
+        Column(_("项目级别"), width=12),
+        Column(_("培训形式"), width=10),
+        Column(_("课程类别"), width=14),
+        Column(_("参训学时"), kind="decimal", width=9),
+        Column(_("请假学时"), kind="decimal", width=9),
+        Column(_("考核等次"), width=8),
+        Column(_("角色"), width=8),
+        Column(_("完成日期"), kind="date", width=12),
+        Column(_("状态"), width=8),
+        Column(_("退回原因"), width=24),
+    )
+    values = rows.values_list(
+        "teacher__name",
+        "teacher__id_number",
+        "teacher__school__name",
+        "project__name",
+        "project__tier",
+        "project__mode",
+        "project__category",
+        "hours",
+        "leave_hours",
+        "grade",
+        "role",
+        "completed_on",
+        "status",
+        "reject_reason",
+    ).iterator(chunk_size=CHUNK)
+
+    def label(kind, value):
+        return str(labels[kind].get(value, value)) if value else ""
+
+    lines = (
+        (
+            name,
+            mask_id_number(id_number),
+            school,
+            project,
+            label("tier", tier),
+            label("mode", mode),
+            label("category", category),
+            hours,
+            leave,
+            label("grade", grade),
+            label("role", role),
+            completed,
+            label("status", status),
+            reason,
+        )
+        for (
+            name,
+            id_number,
+            school,
+            project,
+            tier,
+            mode,
+            category,
+            hours,
+            leave,
+            grade,
+            role,
+            completed,
+            status,
+            reason,
+        ) in values
+    )
+    return xlsx_response(
+        filename=_("培训记录.xlsx"),
+        title=_("培训记录"),
+        columns=columns,
+        rows=lines,
+        exported_by=exporter_label(user),
+        filters=[*filters, (_("身份证号"), _("已遮盖"))],
+    )
+
+
+def ledger_export(rows: QuerySet, *, user) -> FileResponse:
+    """The credit ledger as the user's role sees it, newest first."""
+    from projects.choices import Category
+
+    from .models import EntryType
+
+    categories = dict(Category.choices)
+    kinds = dict(EntryType.choices)
+    columns = (
+        Column(_("姓名"), width=10),
+        Column(_("身份证号"), width=20),
+        Column(_("培训项目"), width=30),
+        Column(_("学年"), width=11),
+        Column(_("课程类别"), width=14),
+        Column(_("有效学时"), kind="decimal", width=9),
+        Column(_("基础学分"), kind="decimal", width=9),
+        Column(_("加分"), kind="decimal", width=8),
+        Column(_("学分"), kind="decimal", width=8),
+        Column(_("类型"), width=8),
+        Column(_("完成日期"), kind="date", width=12),
+        Column(_("认定日期"), kind="date", width=12),
+        Column(_("计算说明"), width=50),
+    )
+    values = rows.values_list(
+        "teacher__name",
+        "teacher__id_number",
+        "record__project__name",
+        "school_year",
+        "category",
+        "effective_hours",
+        "base",
+        "bonus",
+        "credits",
+        "entry_type",
+        "occurred_on",
+        "posted_at",
+        "explanation",
+    ).iterator(chunk_size=CHUNK)
+    lines = (
+        (
+            name,
+            mask_id_number(id_number),
+            project or "",
+            year,
+            str(categories.get(category, category)),
+            hours,
+            base,
+            bonus,
+            credits,
+            str(kinds.get(kind, kind)),
+            occurred,
+            timezone.localdate(posted),
+            explanation,
+        )
+        for (
+            name,
+            id_number,
+            project,
+            year,
+            category,
+            hours,
+            base,
+            bonus,
+            credits,
+            kind,
+            occurred,
+            posted,
+            explanation,
+        ) in values
+    )
+    return xlsx_response(
+        filename=_("学分台账.xlsx"),
+        title=_("学分台账"),
+        columns=columns,
+        rows=lines,
+        exported_by=exporter_label(user),
+        filters=[(_("身份证号"), _("已遮盖"))],
+    )

@@ -21,6 +21,7 @@ from projects.models import TrainingProject, TrainingRecord
 from trainees.models import Teacher
 
 from .approving import approves_anything
+from .exports import ledger_export, records_export
 from .forms import (
     EnrolmentForm,
     RecordSelectionForm,
@@ -63,7 +64,16 @@ def _query_without_page(request) -> str:
 def record_list(request):
     """List the records in the user's jurisdiction; school admins declare from here."""
     filterset = TrainingRecordFilterSet(request.GET, TrainingRecord.objects.none())
-    page = _page(request, records_for(request.user, request.GET))
+    records = records_for(request.user, request.GET)
+    if request.GET.get("export") == "xlsx":
+        form = filterset.form
+        shown = [
+            (str(form.fields[name].label or name), str(value))
+            for name, value in request.GET.items()
+            if name in form.fields and value
+        ]
+        return records_export(records, user=request.user, filters=shown)
+    page = _page(request, records)
     return render(
         request,
         "credits/record_list.html",
@@ -232,6 +242,8 @@ def records_decide(request):
 @requires(CreditLedgerEntry, "view")
 def ledger(request):
     """The credit ledger as the user's role sees it (a teacher: their own credits)."""
+    if request.GET.get("export") == "xlsx":
+        return ledger_export(ledger_for(request.user), user=request.user)
     page = _page(request, ledger_for(request.user))
     return render(
         request,

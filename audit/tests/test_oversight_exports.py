@@ -134,3 +134,19 @@ def test_the_anomaly_list_exports_as_filtered(client, audited):
     assert all(line[0] == "培训时间重叠" for line in body)
     assert mine[0][5].date() == datetime.date(2026, 6, 30)
     assert "类型=培训时间重叠" in rows[2][0]
+
+
+def test_the_records_list_and_the_ledger_export_their_rows(client, audited):
+    """The records page and the ledger export what they list, scoped, with masked numbers."""
+    w = audited
+    client.force_login(w.users[Role.COUNTY_OFFICER])
+    listed = {r.pk for r in client.get(reverse("records:list")).context["page"].object_list}
+    _rows, header, body = _sheet(client.get(reverse("records:list"), {"export": "xlsx"}))
+    assert header[:4] == ["姓名", "身份证号", "学校", "培训项目"]
+    assert len(body) == len(listed) > 0
+    assert {line[0] for line in body} <= {"张一", "张二"}  # 甲一县's records only
+    assert all("********" in line[1] for line in body)
+    client.force_login(w.users[Role.TEACHER])
+    _rows, header, body = _sheet(client.get(reverse("credits:ledger"), {"export": "xlsx"}))
+    assert header[0] == "姓名"
+    assert {line[0] for line in body} <= {"张一"}  # a teacher exports their own credits only
