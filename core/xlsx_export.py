@@ -37,7 +37,14 @@ from django.utils.translation import gettext_lazy as _
 
 from .errors import DomainError
 
-__all__ = ["XLSX_CONTENT_TYPE", "Column", "ExportTooLarge", "write_xlsx", "xlsx_response"]
+__all__ = [
+    "XLSX_CONTENT_TYPE",
+    "Column",
+    "ExportTooLarge",
+    "exporter_label",
+    "write_xlsx",
+    "xlsx_response",
+]
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -83,6 +90,12 @@ class Column:
     def __post_init__(self):
         if self.kind not in COLUMN_KINDS:
             raise ValueError(f"Column {self.header!r}: unknown kind {self.kind!r}")
+
+
+def exporter_label(user) -> str:
+    """Who exported, as a file says it: the account's name and its username."""
+    name = user.get_full_name() or ""
+    return f"{name}（{user.username}）" if name and name != user.username else user.username
 
 
 def clean_text(value: Any) -> str:

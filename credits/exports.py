@@ -16,7 +16,7 @@ from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.xlsx_export import Column, xlsx_response
+from core.xlsx_export import Column, exporter_label, xlsx_response
 from trainees.choices import CareerStage, DisclosureChannel
 from trainees.national_id import mask_id_number
 from trainees.selectors import may_view_national_ids
@@ -27,12 +27,6 @@ from .oversight import Overview, Row, TeacherStanding
 
 CHUNK = 2000
 HUNDRED = Decimal(100)
-
-
-def exporter_label(user) -> str:
-    """Who exported, as the file says it: the name and the account."""
-    name = user.get_full_name() or ""
-    return f"{name}（{user.username}）" if name and name != user.username else user.username
 
 
 def _share(value: Decimal | None) -> Decimal | None:

@@ -191,7 +191,10 @@ def approval_queue(request):
     """The county's queue of declared records, with each record's credits explained."""
     if not approves_anything(request.user):
         raise PermissionDenied(_("按本地区学分政策，学分不由本级教育局认定。"))
-    page = _page(request, approval_queue_for(request.user, request.GET))
+    queue = approval_queue_for(request.user, request.GET)
+    if request.GET.get("export") == "xlsx":
+        return records_export(queue, user=request.user, filters=[(_("状态"), _("待认定"))])
+    page = _page(request, queue)
     previews = credit_previews(page.object_list)
     rows = [(record, previews.get(record.pk)) for record in page.object_list]
     schools = School.objects.restrict(request.user).order_by("name")

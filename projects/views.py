@@ -14,6 +14,7 @@ from core.permissions import can, requires
 from trainees.models import Teacher
 
 from .choices import ReviewStatus, Tier
+from .exports import projects_export
 from .filtersets import TrainingProjectFilterSet
 from .forms import ProjectDecisionForm, SchoolBasedCourseForm
 from .models import TrainingProject, TrainingRecord
@@ -25,7 +26,10 @@ from .services import declare_school_based_course, review_projects
 def project_list(request):
     """List the projects visible to the user: issued above them, by them, or their school's."""
     filterset = TrainingProjectFilterSet(request.GET, TrainingProject.objects.none())
-    page = Paginator(projects_for(request.user, request.GET), 50).get_page(request.GET.get("page"))
+    projects = projects_for(request.user, request.GET)
+    if request.GET.get("export") == "xlsx":
+        return projects_export(projects, user=request.user)
+    page = Paginator(projects, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

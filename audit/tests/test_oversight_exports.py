@@ -150,3 +150,17 @@ def test_the_records_list_and_the_ledger_export_their_rows(client, audited):
     _rows, header, body = _sheet(client.get(reverse("credits:ledger"), {"export": "xlsx"}))
     assert header[0] == "姓名"
     assert {line[0] for line in body} <= {"张一"}  # a teacher exports their own credits only
+
+
+def test_the_approval_queue_and_the_project_list_export(client, audited):
+    w = audited
+    client.force_login(w.users[Role.COUNTY_OFFICER])
+    queue = client.get(reverse("credits:approval_queue")).context["page"].paginator.count
+    _rows, header, body = _sheet(client.get(reverse("credits:approval_queue"), {"export": "xlsx"}))
+    assert len(body) == queue
+    listed = client.get(reverse("projects:project_list")).context["page"].paginator.count
+    rows, header, body = _sheet(client.get(reverse("projects:project_list"), {"export": "xlsx"}))
+    assert header[:2] == ["项目编号", "项目名称"]
+    assert len(body) == listed > 0
+    assert "乙一县项目" not in {line[1] for line in body}  # another county's own project
+    assert "导出人：c1" in rows[1][0]
