@@ -86,3 +86,24 @@ def test_a_teacher_sees_their_own_number_masked_without_a_button(client, world):
     assert world.T1.masked_id_number in html
     assert world.T1.id_number not in html
     assert "national-id/" not in html
+
+
+def test_the_disclosure_log_exports_as_filtered_with_masked_numbers(client, world):
+    """A region officer exports who saw whose number; the file never holds a whole number."""
+    import io
+
+    import openpyxl
+
+    from trainees.services import reveal_national_id
+
+    reveal_national_id(
+        teacher_id=world.T1.pk, by=world.users[Role.COUNTY_OFFICER], channel="page", path="/x/"
+    )
+    client.force_login(world.users[Role.REGION_OFFICER])
+    response = client.get(reverse("trainees:national_id_log"), {"export": "xlsx"})
+    assert response.status_code == 200
+    data = b"".join(response.streaming_content)
+    rows = list(openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+    body = [row for row in rows[5:] if row[0] and not str(row[0]).startswith("共")]
+    assert [(row[1], row[2]) for row in body] == [("c1", world.T1.name)]
+    assert world.T1.id_number not in str(rows)
