@@ -41,6 +41,7 @@ __all__ = [
     "XLSX_CONTENT_TYPE",
     "Column",
     "ExportTooLarge",
+    "choice_labels",
     "exporter_label",
     "write_xlsx",
     "xlsx_response",
@@ -90,6 +91,12 @@ class Column:
     def __post_init__(self):
         if self.kind not in COLUMN_KINDS:
             raise ValueError(f"Column {self.header!r}: unknown kind {self.kind!r}")
+
+
+def choice_labels(choices) -> dict[str, str]:
+    """A choices class's labels as text, resolved once per export: a lazy label turned into
+    text costs a translation lookup, and an export has 100,000 rows."""
+    return {key: str(label) for key, label in choices.choices}
 
 
 def exporter_label(user) -> str:

@@ -16,7 +16,7 @@ from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.xlsx_export import Column, exporter_label, xlsx_response
+from core.xlsx_export import Column, choice_labels, exporter_label, xlsx_response
 from trainees.choices import CareerStage, DisclosureChannel
 from trainees.national_id import mask_id_number
 from trainees.selectors import may_view_national_ids
@@ -82,8 +82,8 @@ def teacher_list_export(
 ) -> FileResponse:
     """The teachers behind a figure (`oversight.teachers_for`), one row each."""
     whole_ids = whole_ids and may_view_national_ids(user)
-    stages = dict(CareerStage.choices)
-    statuses = dict(ProgressStatus.choices)
+    stages = choice_labels(CareerStage)
+    statuses = choice_labels(ProgressStatus)
     values = rows.values_list(
         "teacher_id",
         "teacher__name",
@@ -234,7 +234,7 @@ def school_export(
 
 def anomalies_export(rows: QuerySet, *, user, filters: Sequence[tuple[str, str]]) -> FileResponse:
     """The anomaly list as filtered on its page."""
-    kinds = dict(AnomalyKind.choices)
+    kinds = choice_labels(AnomalyKind)
     columns = (
         Column(_("类型"), width=16),
         Column(_("县市区"), width=12),
@@ -290,12 +290,12 @@ def records_export(rows: QuerySet, *, user, filters: Sequence[tuple[str, str]]) 
     from projects.choices import Category, Grade, Mode, RecordRole, RecordStatus, Tier
 
     labels = {
-        "tier": dict(Tier.choices),
-        "mode": dict(Mode.choices),
-        "category": dict(Category.choices),
-        "grade": dict(Grade.choices),
-        "role": dict(RecordRole.choices),
-        "status": dict(RecordStatus.choices),
+        "tier": choice_labels(Tier),
+        "mode": choice_labels(Mode),
+        "category": choice_labels(Category),
+        "grade": choice_labels(Grade),
+        "role": choice_labels(RecordRole),
+        "status": choice_labels(RecordStatus),
     }
     columns = (
         Column(_("姓名"), width=10),
@@ -383,8 +383,8 @@ def ledger_export(rows: QuerySet, *, user) -> FileResponse:
 
     from .models import EntryType
 
-    categories = dict(Category.choices)
-    kinds = dict(EntryType.choices)
+    categories = choice_labels(Category)
+    kinds = choice_labels(EntryType)
     columns = (
         Column(_("姓名"), width=10),
         Column(_("身份证号"), width=20),

@@ -459,7 +459,7 @@ def teachers_for(user, filters: dict) -> QuerySet:
     return rows
 
 
-@dataclass(frozen=True)
+@dataclass
 class TeacherStanding:
     """One teacher on the school's page: where they stand and what they still lack."""
 
@@ -472,6 +472,22 @@ class TeacherStanding:
     required: Decimal
     year_complete: bool | None  # None: the school year is not owed (or the policy has none)
     lacks: list[tuple[str, Decimal, datetime.date]]  # (row label, credits short, by when)
+    href: str = ""
+
+    # Formatted once here, not by template filters per cell: a page lists 100 teachers.
+    @property
+    def credits_text(self) -> str:
+        return f"{_plain(self.counted)}/{_plain(self.required)}"
+
+    @property
+    def lacks_text(self) -> list[str]:
+        return [f"{label} {_plain(short)}（{due:%Y-%m-%d}前）" for label, short, due in self.lacks]
+
+
+def _plain(value: Decimal) -> str:
+    """12.50 → 12.5, 90.00 → 90: a credit figure as people write it."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 SCHOOL_FILTERS = ("attention", "year_incomplete", "complete", "on_track", "at_risk", "behind")
@@ -532,6 +548,9 @@ def school_standings(
             school_year=school_year,
         )
     }
+    # Labels resolved once: a lazy label turned into text per row costs a translation lookup.
+    stages = {key: str(label) for key, label in CareerStage.choices}
+    statuses = {key: str(label) for key, label in ProgressStatus.choices}
     standings = []
     for row in rows:
         year = years.get(row.teacher_id)
@@ -547,13 +566,14 @@ def school_standings(
             for key, short in row.shortfall.items()
             if short > 0
         ]
+        stage = row.teacher.career_stage
         standings.append(
             TeacherStanding(
                 teacher_id=row.teacher_id,
                 name=row.teacher.name,
-                stage=row.teacher.get_career_stage_display(),
+                stage=stages.get(stage, stage),
                 status=row.status,
-                status_label=row.get_status_display(),
+                status_label=statuses.get(row.status, row.status),
                 counted=row.counted_total,
                 required=row.required_total,
                 year_complete=year.is_complete if year is not None and year.is_owed else None,

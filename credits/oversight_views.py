@@ -260,6 +260,9 @@ def school_overview(request, pk):
     shown = school_standings(
         request.user, page.object_list, spec=spec, policy=policy, school_year=year
     )
+    progress_href = reverse("certificates:teacher_progress", args=[1]).replace("/1/", "/{}/")
+    for standing in shown:
+        standing.href = progress_href.format(standing.teacher_id)
     return render(
         request,
         "credits/oversight_school.html",
@@ -274,6 +277,8 @@ def school_overview(request, pk):
             "standings": shown,
             "page": page,
             "printing": bool(request.GET.get("print")),
+            "done_text": _("已完成"),
+            "open_text": _("未完成"),
             "query": query_without_page(request),
             "all_count": cycle.teachers,
             "wanted": wanted,

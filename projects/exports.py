@@ -6,17 +6,17 @@ from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 
-from core.xlsx_export import Column, exporter_label, xlsx_response
+from core.xlsx_export import Column, choice_labels, exporter_label, xlsx_response
 
 from .choices import Category, Mode, ReviewStatus, Tier
 
 
 def projects_export(rows: QuerySet, *, user) -> FileResponse:
     labels = {
-        "tier": dict(Tier.choices),
-        "mode": dict(Mode.choices),
-        "category": dict(Category.choices),
-        "review": dict(ReviewStatus.choices),
+        "tier": choice_labels(Tier),
+        "mode": choice_labels(Mode),
+        "category": choice_labels(Category),
+        "review": choice_labels(ReviewStatus),
     }
     columns = (
         Column(_("项目编号"), width=12),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.addresses import client_address
 from core.permissions import requires
-from core.xlsx_export import Column, exporter_label, xlsx_response
+from core.xlsx_export import Column, choice_labels, exporter_label, xlsx_response
 
 from .choices import DisclosureChannel
 from .errors import NationalIdNotPermitted, TeacherNotFound
@@ -114,7 +114,7 @@ def national_id_log(request):
 
 def _disclosures_export(rows, *, user):
     """The disclosure log as filtered, for the bureau's PIPL records (numbers stay masked)."""
-    channels = dict(DisclosureChannel.choices)
+    channels = choice_labels(DisclosureChannel)
     values = rows.values_list(
         "disclosed_at",
         "viewer__username",

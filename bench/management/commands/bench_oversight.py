@@ -283,6 +283,7 @@ def _export_in_fresh_process(unit_code: str, rows: int) -> dict:
     import django
 
     django.setup()
+    after_setup = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     from django.contrib.auth import get_user_model
     from django.test import Client
 
@@ -306,7 +307,9 @@ def _export_in_fresh_process(unit_code: str, rows: int) -> dict:
         "rows_per_s": round(written / seconds),
         "file_mb": round(size / 1e6, 1),
         "peak_rss_mb": round(peak / 1024, 1),
-        "rss_before_mb": round(before / 1024, 1),
+        "rss_after_setup_mb": round(after_setup / 1024, 1),
+        "rss_before_export_mb": round(before / 1024, 1),
+        "export_growth_mb": round((peak - before) / 1024, 1),
         "status": response.status_code,
         "rows_asked": rows,
     }
