@@ -153,9 +153,10 @@ def write_xlsx(
     if not columns:
         raise ValueError("An export needs at least one column.")
     exported_at_local = timezone.localtime(exported_at)  # refuses a naive time
-    if not isinstance(target, (str, os.PathLike)):
+
+    def write(output: IO[bytes]) -> int:
         return _write_package(
-            target,
+            output,
             title=title,
             columns=columns,
             rows=rows,
@@ -165,22 +166,15 @@ def write_xlsx(
             filters=filters,
             sheet_name=sheet_name,
         )
+
+    if not isinstance(target, (str, os.PathLike)):
+        return write(target)
     # A path gets the whole file or nothing: written beside it, renamed when complete.
     final = os.fspath(target)
     partial_path = f"{final}.part"
     try:
         with open(partial_path, "wb") as output:
-            written = _write_package(
-                output,
-                title=title,
-                columns=columns,
-                rows=rows,
-                exported_by=exported_by,
-                exported_at=exported_at,
-                exported_at_local=exported_at_local,
-                filters=filters,
-                sheet_name=sheet_name,
-            )
+            written = write(output)
         os.replace(partial_path, final)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
