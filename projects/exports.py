@@ -11,7 +11,7 @@ from core.xlsx_export import Column, choice_labels, exporter_label, xlsx_respons
 from .choices import Category, Mode, ReviewStatus, Tier
 
 
-def projects_export(rows: QuerySet, *, user) -> FileResponse:
+def projects_export(rows: QuerySet, *, user, title: str | None = None) -> FileResponse:
     labels = {
         "tier": choice_labels(Tier),
         "mode": choice_labels(Mode),
@@ -72,9 +72,10 @@ def projects_export(rows: QuerySet, *, user) -> FileResponse:
             review,
         ) in values
     )
+    title = title or _("培训项目")
     return xlsx_response(
-        filename=_("培训项目.xlsx"),
-        title=_("培训项目"),
+        filename=f"{title}.xlsx",
+        title=title,
         columns=columns,
         rows=lines,
         exported_by=exporter_label(user),

@@ -108,8 +108,15 @@ def course_new(request):
 
 @requires(TrainingProject, "review")
 def review_queue(request):
-    """The bureau's queue of submitted projects: approve, or return with a note."""
-    projects = list(review_queue_for(request.user)[:200])
+    """The bureau's queue of submitted projects: approve, or return with a note.
+
+    The page shows the oldest 200; the export holds the whole queue, so an officer
+    can hand the list on before working through it.
+    """
+    queue = review_queue_for(request.user)
+    if request.GET.get("export") == "xlsx":
+        return projects_export(queue, user=request.user, title=_("待审核项目"))
+    projects = list(queue[:200])
     return render(
         request, "projects/review_queue.html", {"projects": projects, "title": _("项目审核")}
     )

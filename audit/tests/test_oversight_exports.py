@@ -164,3 +164,23 @@ def test_the_approval_queue_and_the_project_list_export(client, audited):
     assert len(body) == listed > 0
     assert "乙一县项目" not in {line[1] for line in body}  # another county's own project
     assert "导出人：c1" in rows[1][0]
+
+
+def test_the_project_review_queue_exports_the_whole_queue_of_the_officers_own_unit(client, audited):
+    from projects.choices import ReviewStatus
+    from projects.tests.factories import TrainingProjectFactory
+
+    w = audited
+    for n in range(3):
+        TrainingProjectFactory(
+            name=f"甲一县待审{n}", issuing_unit=w.C1, review_status=ReviewStatus.SUBMITTED
+        )
+    TrainingProjectFactory(
+        name="乙一县待审", issuing_unit=w.C3, review_status=ReviewStatus.SUBMITTED
+    )
+    client.force_login(w.users[Role.COUNTY_OFFICER])
+    shown = {p.name for p in client.get(reverse("projects:review_queue")).context["projects"]}
+    rows, header, body = _sheet(client.get(reverse("projects:review_queue"), {"export": "xlsx"}))
+    assert rows[0][0] == "待审核项目"
+    assert header[:2] == ["项目编号", "项目名称"]
+    assert {line[1] for line in body} == shown == {f"甲一县待审{n}" for n in range(3)}
