@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.files.base import ContentFile
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -7,7 +9,8 @@ from django.utils.translation import ngettext
 from core.admin import RestrictedAdmin
 from core.errors import DomainError
 
-from .models import Certificate, CertificateCounter, CertificateNumber
+from .models import BureauSeal, Certificate, CertificateCounter, CertificateNumber
+from .seals import checked_seal_png
 from .services import revoke_certificate
 
 
@@ -107,3 +110,34 @@ class CertificateCounterAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class BureauSealForm(forms.ModelForm):
+    class Meta:
+        model = BureauSeal
+        fields = ("unit", "image")
+        help_texts = {
+            "image": _("PNG 或 JPEG，边长 100-2000 像素，不超过 1 MB；建议透明背景的红色圆章。"),
+        }
+
+    def clean_image(self):
+        upload = self.cleaned_data["image"]
+        if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
+            self.checked_png = checked_seal_png(upload)
+        return upload
+
+
+@admin.register(BureauSeal)
+class BureauSealAdmin(RestrictedAdmin):
+    """Each county bureau's seal for its certificates; new PDFs print it, old ones keep theirs."""
+
+    form = BureauSealForm
+    list_display = ("unit", "uploaded_at")
+    list_select_related = ("unit",)
+
+    def save_model(self, request, obj, form, change):
+        png = getattr(form, "checked_png", None)
+        if png is not None:  # store the re-encoded pixels, never the uploaded bytes
+            obj.image.save(f"{obj.unit.code}.png", ContentFile(png), save=False)
+        obj._history_user = request.user
+        super().save_model(request, obj, form, change)

@@ -1,6 +1,9 @@
 """E-certificate numbers, their serial counters, and the certificates issued under them."""
 
+from __future__ import annotations
+
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -14,16 +17,39 @@ from institutions.jurisdiction import JurisdictionQuerySet, Scope
 from .numbers import MAX_SERIAL
 
 __all__ = [
+    "BureauSeal",
     "Certificate",
     "CertificateCounter",
     "CertificateKind",
     "CertificateNumber",
     "CertificateStatus",
+    "CreditRow",
 ]
 
 nine_digits = RegexValidator(r"^\d{9}$", _("证书编号应为9位数字。"))
 five_digits = RegexValidator(r"^\d{5}$", _("证书编号前缀应为5位数字。"))
 period_format = RegexValidator(r"^\d{4}-\d{4}$", _("期间应写作“2024-2028”或“2024-2025”。"))
+
+
+class CreditRow(NamedTuple):
+    """One line of a certificate's credit table."""
+
+    label: str
+    credits: Decimal
+    role: str = "category"
+
+    @classmethod
+    def from_stored(cls, line) -> CreditRow:
+        label, credits, *role = line
+        return cls(label, Decimal(credits), role[0] if role else "category")
+
+    @property
+    def is_summed(self) -> bool:
+        return self.role == "category"
+
+    def stored(self) -> list[str]:
+        head = [self.label, str(self.credits)]
+        return head if self.is_summed else [*head, self.role]
 
 
 class CertificateKind(models.TextChoices):
@@ -238,6 +264,44 @@ class Certificate(models.Model):
         return self.status == CertificateStatus.ISSUED
 
     @property
-    def credit_rows(self) -> list[tuple[str, Decimal]]:
-        """Return the credits by category as (label, credits) pairs, in the order issued."""
-        return [(label, Decimal(credits)) for label, credits in self.credits_by_category]
+    def credit_rows(self) -> list[CreditRow]:
+        """Return the certificate's credit lines, in the order issued.
+
+        A stored line is `[label, "12.00"]` (a category, summed into the total) or
+        `[label, "12.00", role]` for a line that is not summed: 其中 (part), 折抵 (offset),
+        单列 (separate); see `credits.rules.statement`.
+        """
+        return [CreditRow.from_stored(line) for line in self.credits_by_category]
+
+
+class BureauSealQuerySet(JurisdictionQuerySet):
+    # A county bureau sets its own seal; the levels above see theirs but do not change them.
+    scope = Scope(unit="unit", own_unit_actions=frozenset({"add", "change", "delete"}))
+
+
+class BureauSeal(models.Model):
+    """The issuing bureau's seal printed on its certificates (a PNG, checked and re-encoded).
+
+    One per county bureau (004 五(三) 县级教育行政部门认定). A certificate without a seal
+    prints a clear placeholder instead; a seal changed later does not change PDFs already
+    issued (they are files, frozen with their SHA-256).
+    """
+
+    unit = models.OneToOneField(
+        "institutions.AdministrativeUnit",
+        on_delete=models.PROTECT,
+        related_name="certificate_seal",
+        verbose_name=_("发证机关（县级教育局）"),
+    )
+    image = models.FileField(_("印章图片（PNG）"), upload_to="seals/", max_length=200)
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = BureauSealQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("unit__code",)
+        verbose_name = verbose_name_plural = _("发证机关印章")
+
+    def __str__(self):
+        return str(self.unit)

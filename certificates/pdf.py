@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from .models import Certificate
+from .seals import seal_data_uri
 
 TEMPLATE = "certificates/certificate_pdf.html"
 
@@ -33,13 +34,16 @@ def render_certificate_pdf(certificate: Certificate, *, verify_url: str) -> byte
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
+    rows = certificate.credit_rows
     with translation.override("zh-hans"):
         html = render_to_string(
             TEMPLATE,
             {
                 "certificate": certificate,
                 "number": certificate.number.number,
-                "credit_rows": certificate.credit_rows,
+                "credit_rows": rows,
+                "has_notes": any(not row.is_summed for row in rows),
+                "seal_data_uri": seal_data_uri(certificate.teacher.school.county),
                 "qr_data_uri": qr_svg_data_uri(verify_url),
                 "verify_url": verify_url,
             },

@@ -81,6 +81,9 @@ class CertificateContent:
     pdf_sha256: str
     revoked_on: datetime.date | None
     superseded_by_version: int | None
+    # The version in force now (the end of the chain of corrections), with its signed link.
+    current_version: int | None = None
+    current_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -144,9 +147,22 @@ def verification_for(*, number: str, code: str | None = None) -> Verification:
     )
 
 
+def _current_of(certificate: Certificate) -> Certificate | None:
+    """Follow `superseded_by` to the version that replaced all others (None if none did)."""
+    current = certificate.superseded_by
+    for _hop in range(50):  # versions are few; the bound only guards against a cycle
+        if current is None or current.superseded_by_id is None:
+            return current
+        current = Certificate.objects.select_related("superseded_by").get(
+            pk=current.superseded_by_id
+        )
+    return current
+
+
 def _content(certificate: Certificate) -> CertificateContent:
     revoked = certificate.status == CertificateStatus.REVOKED
     successor = certificate.superseded_by
+    current = _current_of(certificate) if successor is not None else None
     return CertificateContent(
         kind_label=str(certificate.get_kind_display()),
         period=certificate.period,
@@ -161,6 +177,8 @@ def _content(certificate: Certificate) -> CertificateContent:
         pdf_sha256=certificate.pdf_sha256,
         revoked_on=_local_date(certificate.revoked_at) if revoked else None,
         superseded_by_version=successor.version if successor is not None else None,
+        current_version=current.version if current is not None else None,
+        current_url=verification_path_for(current) if current is not None else "",
     )
 
 

@@ -11,12 +11,15 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from credits.progress import teacher_progress
 from institutions.models import AdministrativeUnit, School
+from notices.models import NoticeKind
+from notices.services import Message, tell
 from trainees.models import Teacher
 
 from .errors import (
@@ -36,12 +39,14 @@ from .models import (
     CertificateKind,
     CertificateNumber,
     CertificateStatus,
+    CreditRow,
 )
 from .numbers import MAX_SERIAL, SCHOOL_TYPE_CODES, build_prefix, format_number
 from .selectors import verification_url_for
 
 _PERIOD = re.compile(r"^(\d{4})-(\d{4})$")
 _CENTS = Decimal("0.01")
+CREDIT_ROW_ROLES = frozenset({"category", "part", "offset", "separate"})
 
 
 # -- numbers ------------------------------------------------------------------------------------
@@ -258,7 +263,7 @@ def issue_certificate(
     period: str,
     policy_code: str,
     policy_version: int,
-    credits_by_category: Mapping[str, Decimal],
+    credits_by_category: Mapping[str, Decimal] | Sequence,
     total: Decimal,
     issuing_bureau: str,
     issued_on: datetime.date,
@@ -369,6 +374,81 @@ def revoke_certificate(*, certificate: Certificate, reason: str, by) -> Certific
     return locked
 
 
+@transaction.atomic
+def withdraw_certificate(*, certificate: Certificate, reason: str) -> Certificate | None:
+    """Revoke a certificate for the audit, with no officer: its ledger no longer backs it.
+
+    Returns the revoked certificate, or None when it was no longer in force (another run got
+    there first). History records the reason and no user: the audit did it.
+    """
+    locked = (
+        Certificate.objects.select_related("number", "teacher__user")
+        .select_for_update(of=("self",))
+        .filter(pk=certificate.pk, status=CertificateStatus.ISSUED)
+        .first()
+    )
+    if locked is None:
+        return None
+    locked.status = CertificateStatus.REVOKED
+    locked.revoked_at = timezone.now()
+    locked.revoke_reason = reason[:200]
+    _save(locked, by=None, reason=_("撤销：%(reason)s") % {"reason": reason})
+    return locked
+
+
+def tell_teacher_of_correction(certificate: Certificate, *, replaced: Certificate | None) -> int:
+    """Tell the teacher (their account, if any) that a certificate changed and how.
+
+    `replaced` is the version `certificate` superseded, or None when `certificate` itself
+    was revoked. Told once per certificate version (the notice's event key).
+    """
+    user_id = Teacher.objects.filter(pk=certificate.teacher_id).values_list("user_id", flat=True)
+    user_id = next(iter(user_id), None)
+    if user_id is None:
+        return 0
+    label = certificate.get_kind_display()
+    if replaced is not None:
+        message = Message(
+            recipient_id=user_id,
+            kind=NoticeKind.CERTIFICATE_CORRECTED,
+            title=_("您的%(kind)s已更正") % {"kind": label},
+            body=_(
+                "学分变更后，%(kind)s（%(period)s，编号 %(number)s）已重新签发为第 %(new)d 版，"
+                "总学分 %(total)s。原第 %(old)d 版已作废，请下载新版本。"
+            )
+            % {
+                "kind": label,
+                "period": certificate.period,
+                "number": certificate.number.number,
+                "new": certificate.version,
+                "old": replaced.version,
+                "total": certificate.total_credits,
+            },
+            event_key=f"certificate:{certificate.pk}:issued",
+            link=reverse("certificates:my_progress"),
+        )
+    else:
+        message = Message(
+            recipient_id=user_id,
+            kind=NoticeKind.CERTIFICATE_REVOKED,
+            title=_("您的%(kind)s已撤销") % {"kind": label},
+            body=_(
+                "%(kind)s（%(period)s，编号 %(number)s，第 %(version)d 版）已撤销：%(reason)s。"
+                "补足学分后将重新签发。"
+            )
+            % {
+                "kind": label,
+                "period": certificate.period,
+                "number": certificate.number.number,
+                "version": certificate.version,
+                "reason": certificate.revoke_reason,
+            },
+            event_key=f"certificate:{certificate.pk}:revoked",
+            link=reverse("certificates:my_progress"),
+        )
+    return tell([message])
+
+
 def _attach_pdf(certificate: Certificate, *, by) -> None:
     """Render the certificate's PDF, store it under MEDIA_ROOT and record its SHA-256."""
     from .pdf import render_certificate_pdf  # WeasyPrint loads native libraries: import late
@@ -392,24 +472,29 @@ def _save(instance, *, by, reason: str) -> None:
 def _same_content(certificate: Certificate, content: Mapping) -> bool:
     return (
         certificate.policy_code == content["policy_code"]
-        and _as_decimals(certificate.credits_by_category)
-        == _as_decimals(content["credits_by_category"])
+        and certificate.credit_rows
+        == [CreditRow.from_stored(line) for line in content["credits_by_category"]]
         and certificate.total_credits == content["total_credits"]
         and certificate.issuing_bureau == content["issuing_bureau"]
         and certificate.teacher_name == content["teacher_name"]
     )
 
 
-def _as_decimals(rows) -> list[tuple[str, Decimal]]:
-    return [(label, Decimal(credits)) for label, credits in rows]
+def _credit_rows(lines) -> list[list[str]]:
+    """Return the stored lines in the order given, checking each value.
 
-
-def _credit_rows(credits_by_category: Mapping[str, Decimal]) -> list[list[str]]:
-    """Return [[label, "12.00"], …] in the order given, checking each value."""
-    return [
-        [str(label), str(_credits(str(label), credits))]
-        for label, credits in credits_by_category.items()
-    ]
+    `lines` is a mapping label → credits (every line a category) or a sequence of lines
+    with `label`, `credits` and `role` (`credits.rules.StatementLine`, `CreditRow`).
+    """
+    if isinstance(lines, Mapping):
+        lines = [CreditRow(str(label), credits) for label, credits in lines.items()]
+    rows = []
+    for line in lines:
+        row = CreditRow(str(line.label), _credits(str(line.label), line.credits), str(line.role))
+        if row.role not in CREDIT_ROW_ROLES:
+            raise CertificateCreditsInvalid(label=row.label, credits=line.credits)
+        rows.append(row.stored())
+    return rows
 
 
 def _credits(label: str, value) -> Decimal:

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "csp",
     "institutions",
+    "notices",
     "trainees",
     "projects",
     "platforms",

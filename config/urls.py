@@ -28,6 +28,7 @@ urlpatterns = [
     path("records/import/", include("imports.urls")),
     path("records/", include("credits.record_urls")),
     path("teachers/", include("trainees.urls")),
+    path("notices/", include("notices.urls")),
     path("", include("certificates.urls")),
 ]
 

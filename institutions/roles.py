@@ -39,6 +39,10 @@ _OFFICER = [
     "credits.view_auditanomaly",
     "credits.change_auditanomaly",
     "certificates.view_certificate",
+    # 发证机关印章: a county bureau uploads its own (the scope keeps each to its unit)
+    "certificates.view_bureauseal",
+    "certificates.add_bureauseal",
+    "certificates.change_bureauseal",
     # API clients of the officer's unit and below (a county system, a province platform)
     "platforms.view_apiclient",
     "platforms.add_apiclient",

@@ -13,7 +13,12 @@ class CertificateSerializer(OutputModelSerializer):
         source="number.number", read_only=True, help_text="9 位证书编号 / nine-digit number"
     )
     credits_by_category = serializers.SerializerMethodField(
-        help_text="分类学分，按政策列出的顺序 / credits by category, in the policy's order"
+        help_text=(
+            "分类学分，按政策列出的顺序：[类别, 学分] 计入合计；第三项 part/offset/separate "
+            "表示其中、折抵、单列，不计入合计 / credit lines in the policy's order: "
+            "[label, credits] adds up to the total; a third element part/offset/separate "
+            "marks a line that does not"
+        )
     )
 
     class Meta:
@@ -72,4 +77,6 @@ class CertificateSerializer(OutputModelSerializer):
         serializers.ListField(child=serializers.ListField(child=serializers.CharField()))
     )
     def get_credits_by_category(self, certificate):
-        return [[str(label), str(credits)] for label, credits in certificate.credits_by_category]
+        # [label, credits] for a category line; a third element names a line not summed
+        # into the total: part (其中), offset (折抵), separate (单列).
+        return [row.stored() for row in certificate.credit_rows]

@@ -23,6 +23,7 @@ from .records import credit_record
 from .schoolyear import cycle_school_years, school_year_bounds, school_year_of
 from .serialization import shown, spec_from_dict, spec_to_dict
 from .simulator import simulate, simulate_preset
+from .statement import LineRole, StatementLine, offset_sources, statement_lines
 from .status import progress_status
 from .types import (
     Category,
@@ -62,6 +63,7 @@ __all__ = [
     "CycleProgress",
     "Grade",
     "GradeQuota",
+    "LineRole",
     "Mode",
     "NewTeacherRule",
     "OffsetRule",
@@ -76,6 +78,7 @@ __all__ = [
     "RuleWarning",
     "Scope",
     "ShareCheck",
+    "StatementLine",
     "TeacherGroup",
     "TeacherProfile",
     "Tier",
@@ -98,6 +101,7 @@ __all__ = [
     "get_preset",
     "hours_from_days",
     "is_new_teacher",
+    "offset_sources",
     "owed_school_years",
     "progress_from_sums",
     "progress_status",
@@ -109,4 +113,5 @@ __all__ = [
     "simulate_preset",
     "spec_from_dict",
     "spec_to_dict",
+    "statement_lines",
 ]
