@@ -8,6 +8,8 @@ from django.utils.translation import ngettext
 
 from core.admin import RestrictedAdmin
 from core.errors import DomainError
+from institutions.choices import UnitLevel
+from institutions.models import AdministrativeUnit
 
 from .models import BureauSeal, Certificate, CertificateCounter, CertificateNumber
 from .seals import checked_seal_png
@@ -134,6 +136,24 @@ class BureauSealAdmin(RestrictedAdmin):
     form = BureauSealForm
     list_display = ("unit", "uploaded_at")
     list_select_related = ("unit",)
+
+    def has_add_permission(self, request):
+        # Only a county bureau has a seal to set (the levels above issue no certificates).
+        return super().has_add_permission(request) and (
+            request.user.is_superuser or self._own_counties(request).exists()
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "unit":
+            kwargs["queryset"] = self._own_counties(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @staticmethod
+    def _own_counties(request):
+        counties = AdministrativeUnit.objects.filter(level=UnitLevel.COUNTY)
+        if request.user.is_superuser:
+            return counties
+        return counties.filter(pk=getattr(request.user, "unit_id", None))
 
     def save_model(self, request, obj, form, change):
         png = getattr(form, "checked_png", None)

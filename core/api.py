@@ -49,7 +49,11 @@ class ModelPermission(permissions.BasePermission):
         )
         if model is None:
             return True
-        return can(request.user, model, HTTP_ACTIONS.get(request.method, "view"))
+        # A command names its action (approve, review …); a resource's follows the method.
+        action = getattr(view, "permission_action", None) or HTTP_ACTIONS.get(
+            request.method, "view"
+        )
+        return can(request.user, model, action)
 
 
 # -- content negotiation -------------------------------------------------------------------------

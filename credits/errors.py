@@ -201,3 +201,26 @@ class ReasonRequired(CreditError):
 
     code = "reason_required"
     message = _("请填写退回原因，学校会据此修改后重新申报。")
+
+
+class RecordsNotCorrectable(CreditError):
+    """Only approved records have credits to withdraw or correct."""
+
+    code = "records_not_correctable"
+    message = _(
+        "有 %(count)d 条记录尚未认定，没有可撤销或更正的学分；未认定的记录请在学分认定中退回。"
+    )
+
+
+class CorrectionReasonRequired(CreditError):
+    """A withdrawal or correction is posted with its reason, which the teacher is told."""
+
+    code = "correction_reason_required"
+    message = _("请填写撤销或更正的原因：原因会记入学分台账，并告知教师。")
+
+
+class NothingToCorrect(CreditError):
+    """A correction that changes nothing would only add two entries that cancel out."""
+
+    code = "nothing_to_correct"
+    message = _("更正的内容与原记录相同，没有需要更正的地方。")

@@ -110,6 +110,27 @@ class RecordSelectionForm(forms.Form):
     reason = forms.CharField(label=_("退回原因"), max_length=200, required=False)
 
 
+class CorrectionForm(TrainingRecordEditForm):
+    """An approving officer's correction of an approved record, with the required reason."""
+
+    reason = forms.CharField(
+        label=_("更正原因"),
+        max_length=200,
+        error_messages={"required": _("请填写更正原因：原因会记入学分台账，并告知教师。")},
+    )
+
+
+class WithdrawalForm(forms.Form):
+    """Approved records whose credits an officer withdraws, with the required reason."""
+
+    record_ids = TickedIdsField(required_message=_("请先勾选要撤销学分的记录。"))
+    reason = forms.CharField(
+        label=_("撤销原因"),
+        max_length=200,
+        error_messages={"required": _("请填写撤销原因：原因会记入学分台账，并告知教师。")},
+    )
+
+
 class EnrolmentForm(forms.Form):
     """Teachers enrolled in a school-based course."""
 

@@ -1,10 +1,18 @@
 """Querysets of the credits app: jurisdiction scopes and reusable filters."""
 
+from django.db.models import Q
+
 from institutions.jurisdiction import JurisdictionQuerySet, Scope
 
 
 class CreditLedgerEntryQuerySet(JurisdictionQuerySet):
     scope = Scope(unit="teacher__school__county", school="teacher__school", teacher="teacher")
+
+    def with_open_flag(self):
+        """Annotate `is_open`: a posting no reversal has cancelled (its credits still count)."""
+        from .models import EntryType
+
+        return self.annotate(is_open=Q(entry_type=EntryType.POSTING, reversed_by__isnull=True))
 
 
 class CycleProgressQuerySet(JurisdictionQuerySet):

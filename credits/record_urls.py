@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import record_views
+from . import correction_views, record_views
 
 app_name = "records"
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("declare/", record_views.records_declare, name="declare"),
     path("<int:pk>/", record_views.record_detail, name="detail"),
     path("<int:pk>/edit/", record_views.record_edit, name="edit"),
+    path("<int:pk>/correct/", correction_views.record_correct, name="correct"),
+    path("withdraw/", correction_views.records_withdraw, name="withdraw"),
 ]

@@ -32,6 +32,7 @@ from .forms import (
 from .models import CreditLedgerEntry
 from .selectors import (
     approval_queue_for,
+    correctable_record,
     credit_previews,
     ledger_for,
     record_history,
@@ -135,6 +136,10 @@ def record_detail(request, pk):
             and _reachable(request.user, "change", pk),
             "can_declare": record.status in ("draft", "rejected")
             and _reachable(request.user, "declare", pk),
+            # 撤销/更正认定: the approving officer of an approved record (004 五(三))
+            "can_correct": record.status == "approved"
+            and can(request.user, TrainingRecord, "approve")
+            and correctable_record(request.user, pk) is not None,
             "title": _("培训记录"),
         },
     )
@@ -247,11 +252,20 @@ def ledger(request):
     """The credit ledger as the user's role sees it (a teacher: their own credits)."""
     if request.GET.get("export") == "xlsx":
         return ledger_export(ledger_for(request.user), user=request.user)
-    page = _page(request, ledger_for(request.user))
+    may_withdraw = can(request.user, TrainingRecord, "approve") and approves_anything(request.user)
+    entries = ledger_for(request.user)
+    if may_withdraw:  # which postings still stand (a tick box each), in the same query
+        entries = entries.with_open_flag()
+    page = _page(request, entries)
     return render(
         request,
         "credits/ledger.html",
-        {"page": page, "query": _query_without_page(request), "title": _("学分台账")},
+        {
+            "page": page,
+            "query": _query_without_page(request),
+            "may_withdraw": may_withdraw,
+            "title": _("学分台账"),
+        },
     )
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
-from django.db.models import CharField, F, Prefetch, QuerySet, Value
+from django.db.models import CharField, F, Prefetch, QuerySet, Sum, Value
 from django.db.models.functions import Length
 
 from projects.choices import RecordStatus
@@ -162,6 +163,23 @@ def approval_queue_for(user, filters) -> QuerySet:
         .order_by("teacher__school__name", "project__name", "pk")
     )
     return TrainingRecordFilterSet(filters, queryset).qs
+
+
+def correctable_record(user, pk) -> TrainingRecord | None:
+    """Return the record if `user` is its approving officer (who may withdraw or correct it)."""
+    return (
+        TrainingRecord.objects.restrict(user, "approve")
+        .filter(approving_level_q(user, "teacher__school__county__code"))
+        .select_related("teacher__school__county", "project")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def net_credits_of(record) -> Decimal:
+    """Return the credits a record counts now: its postings net of reversals."""
+    total = CreditLedgerEntry.objects.filter(record=record).aggregate(total=Sum("credits"))
+    return total["total"] or Decimal(0)
 
 
 def ledger_for(user) -> QuerySet:

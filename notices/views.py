@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from .selectors import notices_for
 from .services import mark_read
@@ -16,6 +16,7 @@ from .services import mark_read
 PAGE_SIZE = 30
 
 
+@require_safe
 @login_required
 def notice_list(request):
     page = Paginator(notices_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))

@@ -259,6 +259,7 @@ def _build_world() -> SimpleNamespace:
         TrainingInstitutionFactory,
         UserFactory,
     )
+    from notices.models import Notice
     from platforms.models import ApiAccess, ApiCallLog
     from platforms.services import register_api_client
     from projects.choices import Category, Mode, ReviewStatus, Tier
@@ -378,6 +379,23 @@ def _build_world() -> SimpleNamespace:
     w.number1 = w.cert1.number
     w.number3 = w.cert3.number
     w.certificate_counter = CertificateCounter.objects.first()
+    w.seal1 = _seal(w.C1)
+    w.seal3 = _seal(w.C3)
+    # A notice each for t1 and the away school's admin: a notice is its recipient's only.
+    w.notice1 = Notice.objects.create(
+        recipient=w.t1_account,
+        kind="credits_corrected",
+        title="学分已更正",
+        body="甲",
+        event_key="m1",
+    )
+    w.notice3 = Notice.objects.create(
+        recipient=w.s3_account,
+        kind="credits_corrected",
+        title="学分已更正",
+        body="乙",
+        event_key="m3",
+    )
 
     seen = datetime.datetime(2026, 6, 30, tzinfo=datetime.UTC)
     w.anomaly1 = AuditAnomaly.objects.create(
@@ -477,6 +495,23 @@ def _build_world() -> SimpleNamespace:
     w.access_failure = AccessFailureLog.objects.create(**access)
     w.totp_device = TOTPDevice.objects.create(user=w.superuser, name="矩阵")
     return w
+
+
+def _seal(county):
+    """A county bureau's seal with a small real PNG."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from certificates.models import BureauSeal
+
+    png = io.BytesIO()
+    Image.new("RGBA", (120, 120), (200, 0, 0, 255)).save(png, format="PNG")
+    seal = BureauSeal(unit=county)
+    seal.image.save(f"{county.code}.png", ContentFile(png.getvalue()), save=False)
+    seal.save()
+    return seal
 
 
 def _give_every_row_a_version() -> None:

@@ -82,6 +82,10 @@ SLOTS = {
     "year_progress": Slot("year1", "year3"),
     "certificate": Slot("cert1", "cert3"),
     "certificate_number": Slot("number1", "number3"),
+    "seal": Slot("seal1", "seal3"),  # 甲一县's and 乙一县's bureau seals
+    # t1's notice and 乙一县第一中学's admin's: every user's "home" is a notice of someone else
+    # but t1, so only t1 may open theirs (a notice is its recipient's, not a jurisdiction's).
+    "notice": Slot("notice1", "notice3"),
     "anomaly": Slot("anomaly1", "anomaly3"),
     "api_client": Slot("client1", "client3"),
     "api_call": Slot("call1", "call3"),
@@ -287,6 +291,22 @@ PAGES: list[Page] = [
         kwargs=_pk,
         body=_record_edit_body,
     ),
+    # 撤销/更正认定: the approving officer only (the county bureau under Xinjiang's policy).
+    Page(
+        "records:correct",
+        get=roles(CO, SU),
+        post=roles(CO, SU),
+        slot="record",  # approved, with ledger entries
+        kwargs=_pk,
+        body=lambda world, row, user: {**_record_edit_body(world, row, user), "reason": "学时有误"},
+    ),
+    Page(
+        "records:withdraw",
+        post=roles(CO, SU),
+        slot="record",
+        in_body=True,
+        body=_record_ids,
+    ),
     # The world is in Xinjiang, whose policy names the county bureau (004 五(三)).
     Page(
         "credits:approval_queue",
@@ -461,6 +481,10 @@ PAGES: list[Page] = [
         slot="teacher",
         kwargs=_year,
     ),
+    # -- notices ----------------------------------------------------------------------------------
+    Page("notices:list", get=SIGNED_IN, post=NONE),
+    Page("notices:read_all", post=SIGNED_IN),
+    Page("notices:open", post=roles(T), slot="notice", kwargs=_pk),
     # -- the API ---------------------------------------------------------------------------------
     Page(
         "credits-api:simulate",
@@ -491,6 +515,23 @@ PAGES: list[Page] = [
         in_body=True,
         json=True,
         body=_push_body,
+    ),
+    # 撤销/更正认定 over the API: the approving officer (a session or a platform's account).
+    Page(
+        "credits-api:record-withdraw",
+        post=roles(CO, SU),
+        slot="record",
+        kwargs=_pk,
+        json=True,
+        body=lambda world, row, user: {"reason": "重复登记"},
+    ),
+    Page(
+        "credits-api:record-correct",
+        post=roles(CO, SU),
+        slot="record",
+        kwargs=_pk,
+        json=True,
+        body=lambda world, row, user: {"reason": "学时有误", "hours": "12"},
     ),
     Page(
         "credits-api:teacher-progress",
@@ -677,6 +718,15 @@ ADMIN_MODELS: list[AdminModel] = [
     # certificates: written by services only
     AdminModel("certificates.certificate", slot="certificate", view=STAFF, superuser=_READ_ONLY),
     AdminModel("certificates.certificatenumber", slot="certificate_number", superuser=_READ_ONLY),
+    # A county bureau sets its own seal; the levels above see it (own_unit_actions).
+    AdminModel(
+        "certificates.bureauseal",
+        slot="seal",
+        view=OFFICERS,
+        add=roles(CO),
+        change=roles(CO),
+        superuser=frozenset({"view", "add", "change", "delete"}),
+    ),
     AdminModel(
         "certificates.certificatecounter",
         slot=None,

@@ -4,7 +4,7 @@ from rest_framework.routers import SimpleRouter
 
 from core.api import ErrorSerializer
 
-from . import ledger_views, push_views, views
+from . import correction_views, ledger_views, push_views, views
 
 app_name = "credits-api"
 
@@ -30,6 +30,16 @@ simulate = extend_schema_view(
 urlpatterns = [
     path("simulate/", simulate.as_view(), name="simulate"),
     path("records/bulk/", push_views.RecordBulkPushApi.as_view(), name="record-bulk-push"),
+    path(
+        "records/<int:pk>/withdraw/",
+        correction_views.RecordWithdrawApi.as_view(),
+        name="record-withdraw",
+    ),
+    path(
+        "records/<int:pk>/correct/",
+        correction_views.RecordCorrectApi.as_view(),
+        name="record-correct",
+    ),
     path(
         "teachers/<int:pk>/progress/",
         ledger_views.TeacherProgressApi.as_view(),

@@ -2,8 +2,11 @@
 
 from .anomalies import resolve_anomaly
 from .approval import (
+    CORRECTABLE_FIELDS,
     ApprovalResult,
+    CorrectionResult,
     approve_records,
+    correct_credits,
     post_ledger_entries,
     reject_records,
     withdraw_credits,
@@ -23,10 +26,13 @@ from .registration import (
 )
 
 __all__ = [
+    "CORRECTABLE_FIELDS",
     "ApprovalResult",
+    "CorrectionResult",
     "TraineeResult",
     "approve_records",
     "check_project_quota",
+    "correct_credits",
     "create_policy_version",
     "declare_records",
     "enrol_teachers",

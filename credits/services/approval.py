@@ -11,18 +11,31 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from notices.models import NoticeKind
+from notices.services import Message, tell
 from projects.choices import RecordRole, RecordStatus
 from projects.models import TrainingRecord
 from projects.plausibility import check_records
 
 from .. import rules
 from ..approving import approving_level_q
-from ..errors import CreditRuleError, ReasonRequired, RecordsNotApprovable, RecordsNotFound
+from ..errors import (
+    CorrectionReasonRequired,
+    CreditRuleError,
+    NothingToCorrect,
+    ReasonRequired,
+    RecordsNotApprovable,
+    RecordsNotCorrectable,
+    RecordsNotFound,
+)
 from ..models import CreditLedgerEntry, EntryType
 from ..selectors import PolicyCache, record_facts
+from .grading import check_project_quota
 
 
 @dataclass(frozen=True)
@@ -85,7 +98,7 @@ def approve_records(*, by, record_ids: Sequence[int]) -> ApprovalResult:
     )
 
 
-def post_ledger_entries(*, records, by, at=None) -> list[CreditLedgerEntry]:
+def post_ledger_entries(*, records, by, at=None, reason: str = "") -> list[CreditLedgerEntry]:
     """Compute each record's credits under its teacher's policy and append them to the ledger.
 
     `records` need `project` and `teacher.school.county` loaded. The caller has checked that
@@ -117,6 +130,7 @@ def post_ledger_entries(*, records, by, at=None) -> list[CreditLedgerEntry]:
                 explanation=result.explanation[:300],
                 posted_by=by,
                 posted_at=at,
+                reason=reason[:200],
             )
         )
     return CreditLedgerEntry.objects.bulk_create(entries, batch_size=2000)
@@ -147,24 +161,106 @@ def reject_records(*, by, record_ids: Sequence[int], reason: str) -> int:
     return len(records)
 
 
+CORRECTABLE_FIELDS = ("hours", "leave_hours", "grade", "role", "completed_on")
+
+
+@dataclass(frozen=True)
+class CorrectionResult:
+    """What a withdrawal or correction posted: records touched and the net credit change."""
+
+    records: int
+    credits_before: Decimal
+    credits_after: Decimal
+
+    @property
+    def change(self) -> Decimal:
+        return self.credits_after - self.credits_before
+
+
 @transaction.atomic
 def withdraw_credits(*, by, record_ids: Sequence[int], reason: str) -> int:
-    """Withdraw approved credits: post reversing entries and send the records back.
+    """Withdraw approved credits (撤销认定): post reversing entries, send the records back.
 
-    The ledger is append-only, so a correction is a reversal entry, never an edit.
+    The ledger is append-only, so a correction is a reversal entry, never an edit. The
+    records go back to the school as 已退回 with the reason, and each teacher is told.
+    The next audit reissues or revokes certificates that relied on these credits.
     """
-    reason = reason.strip()
+    reason = _reason(reason)
+    records = _approved_records(by=by, record_ids=record_ids)
+    now = timezone.now()
+    reversed_credits = _reverse_postings(records, by=by, at=now, reason=reason)
+    for record in records:
+        record.status = RecordStatus.REJECTED
+        record.reject_reason = reason[:200]
+        record.updated_at = now
+    bulk_update_with_history(
+        records,
+        TrainingRecord,
+        ["status", "reject_reason", "updated_at"],
+        default_user=by,
+        default_change_reason=f"撤销认定：{reason}"[:100],
+    )
+    _tell_teachers(records, reversed_credits, {}, reason=reason, withdrawn=True, at=now)
+    return len(records)
+
+
+@transaction.atomic
+def correct_credits(*, by, record_id: int, reason: str, **values) -> CorrectionResult:
+    """Correct an approved record (更正认定): reverse its credits, change it, post it again.
+
+    `values` are the record's corrected fields (hours, leave hours, grade, role, completion
+    date). The record stays approved; the ledger shows the reversal and the new posting
+    under the same reason, and the teacher is told the change.
+    """
+    reason = _reason(reason)
+    unknown = set(values) - set(CORRECTABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not correctable: {sorted(unknown)}")
+    (record,) = _approved_records(by=by, record_ids=[record_id])
+    if all(getattr(record, field) == value for field, value in values.items()):
+        raise NothingToCorrect()
+    for field, value in values.items():
+        setattr(record, field, value)
+    check_records([record], today=timezone.localdate())
+    record.full_clean()
+    if record.grade:
+        check_project_quota(project=record.project, changed=[record])
+    now = timezone.now()
+    before = _reverse_postings([record], by=by, at=now, reason=reason)
+    record.updated_at = now
+    record._history_user = by
+    record._change_reason = f"更正认定：{reason}"[:100]
+    record.save()
+    entries = post_ledger_entries(records=[record], by=by, at=now, reason=reason)
+    after = {record.pk: sum((e.credits for e in entries), Decimal(0))}
+    _tell_teachers([record], before, after, reason=reason, withdrawn=False, at=now)
+    return CorrectionResult(
+        records=1, credits_before=before.get(record.pk, Decimal(0)), credits_after=after[record.pk]
+    )
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
     if not reason:
-        raise ReasonRequired()
+        raise CorrectionReasonRequired()
+    return reason
+
+
+def _approved_records(*, by, record_ids: Sequence[int]) -> list[TrainingRecord]:
     records = _locked_records(by=by, action="approve", record_ids=record_ids)
-    if any(r.status != RecordStatus.APPROVED for r in records):
-        raise RecordsNotApprovable(count=sum(r.status != RecordStatus.APPROVED for r in records))
+    not_approved = [r for r in records if r.status != RecordStatus.APPROVED]
+    if not_approved:
+        raise RecordsNotCorrectable(count=len(not_approved))
+    return records
+
+
+def _reverse_postings(records, *, by, at, reason: str) -> dict[int, Decimal]:
+    """Post a reversal of each open posting of `records`; return the credits reversed per record."""
     open_postings = list(
         CreditLedgerEntry.objects.select_for_update(of=("self",))
         .filter(record__in=records, entry_type=EntryType.POSTING, reversed_by__isnull=True)
         .order_by("pk")
     )
-    now = timezone.now()
     CreditLedgerEntry.objects.bulk_create(
         CreditLedgerEntry(
             teacher_id=entry.teacher_id,
@@ -182,20 +278,55 @@ def withdraw_credits(*, by, record_ids: Sequence[int], reason: str) -> int:
             bonus_rate=entry.bonus_rate,
             explanation=f"冲销：{entry.explanation}"[:300],
             posted_by=by,
-            posted_at=now,
+            posted_at=at,
             reason=reason[:200],
         )
         for entry in open_postings
     )
-    for record in records:
-        record.status = RecordStatus.REJECTED
-        record.reject_reason = reason[:200]
-        record.updated_at = now
-    bulk_update_with_history(
-        records,
-        TrainingRecord,
-        ["status", "reject_reason", "updated_at"],
-        default_user=by,
-        default_change_reason=f"撤销认定：{reason}"[:100],
+    reversed_credits: dict[int, Decimal] = {}
+    for entry in open_postings:
+        reversed_credits[entry.record_id] = (
+            reversed_credits.get(entry.record_id, Decimal(0)) + entry.credits
+        )
+    return reversed_credits
+
+
+def _tell_teachers(records, before, after, *, reason: str, withdrawn: bool, at) -> None:
+    """Tell each teacher with an account what happened to their credits, and why."""
+    users = dict(
+        TrainingRecord.objects.filter(pk__in=[r.pk for r in records]).values_list(
+            "pk", "teacher__user_id"
+        )
     )
-    return len(records)
+    messages = []
+    for record in records:
+        user_id = users.get(record.pk)
+        if user_id is None:
+            continue
+        was = before.get(record.pk, Decimal(0))
+        if withdrawn:
+            kind, title = NoticeKind.CREDITS_WITHDRAWN, _("学分已撤销")
+            body = _("《%(project)s》的 %(was)s 学分已被县级教育局撤销，原因：%(reason)s。") % {
+                "project": record.project.name,
+                "was": was,
+                "reason": reason,
+            }
+        else:
+            kind, title = NoticeKind.CREDITS_CORRECTED, _("学分已更正")
+            body = _("《%(project)s》的学分已由 %(was)s 更正为 %(now)s，原因：%(reason)s。") % {
+                "project": record.project.name,
+                "was": was,
+                "now": after.get(record.pk, Decimal(0)),
+                "reason": reason,
+            }
+        messages.append(
+            Message(
+                recipient_id=user_id,
+                kind=kind,
+                title=title,
+                body=body,
+                event_key=f"record:{record.pk}:{kind}:{at.isoformat()}",
+                link=reverse("records:detail", args=[record.pk]),
+            )
+        )
+    tell(messages)

@@ -28,10 +28,16 @@ EXAMPLES = 30
 # Text schemathesis slips into string values now and then (its "dictionaries"): a NUL, which
 # PostgreSQL refuses in a query, and text past any length the API takes.
 HOSTILE_TEXT = ["\x00", "a\x00b", "x" * 300]
-# The push and the simulator refuse bodies the schema allows for reasons only the database or
-# the rules know (no such teacher, leave above hours): a 400 there with a domain code is not a
-# schema-valid body refused. Every other operation takes schemathesis's default statuses.
-REFUSING_VALID_BODIES = ("/api/v1/records/bulk/", "/api/v1/simulate/")
+# The push, the simulator and the corrections refuse bodies the schema allows for reasons only
+# the database or the rules know (no such teacher, leave above hours, nothing to correct, a
+# record not approved): a 400 there with a domain code is not a schema-valid body refused.
+# Every other operation takes schemathesis's default statuses.
+REFUSING_VALID_BODIES = (
+    "/api/v1/records/bulk/",
+    "/api/v1/simulate/",
+    "/api/v1/records/{id}/correct/",
+    "/api/v1/records/{id}/withdraw/",
+)
 ACCEPTED = ["2xx", "3xx", "400", "401", "403", "404", "409", "429", "5xx"]
 CONFIG = SchemathesisConfig.from_dict(
     {
