@@ -115,7 +115,8 @@ def test_a_correction_reverses_and_reposts_keeps_the_record_approved_and_tells_t
         by=w["officer"], record_id=record.pk, reason="考勤核对后学时有误", hours=Decimal("160")
     )
     record.refresh_from_db()
-    assert record.status == RecordStatus.APPROVED and record.hours == Decimal("160")
+    assert record.status == RecordStatus.APPROVED
+    assert record.hours == Decimal("160")
     assert (result.credits_before, result.credits_after) == (before, _net(record))
     assert result.credits_after < before
     entries = list(CreditLedgerEntry.objects.filter(record=record).order_by("pk"))
@@ -132,7 +133,8 @@ def test_a_correction_reverses_and_reposts_keeps_the_record_approved_and_tells_t
     assert latest.history_user_id == w["officer"].pk
     assert "考勤核对后学时有误" in latest.history_change_reason
     notice = Notice.objects.get(recipient=w["user"], kind=NoticeKind.CREDITS_CORRECTED)
-    assert str(before) in notice.body and str(result.credits_after) in notice.body
+    assert str(before) in notice.body
+    assert str(result.credits_after) in notice.body
     assert "考勤核对后学时有误" in notice.body
 
 
@@ -173,7 +175,8 @@ def test_withdrawn_credits_supersede_the_certificate_at_the_next_audit_and_verif
     assert report.certificates_issued == 1
     old, new = _cycle_certificates(w["teacher"])
     assert (old.status, new.status) == (CertificateStatus.SUPERSEDED, CertificateStatus.ISSUED)
-    assert old.superseded_by_id == new.pk and new.version == 2
+    assert old.superseded_by_id == new.pk
+    assert new.version == 2
     assert new.total_credits < old.total_credits
     # The new table still adds up; the elective requirement is now met by offset (004 五(一)).
     summed = sum(row.credits for row in new.credit_rows if row.is_summed)
@@ -205,7 +208,8 @@ def test_a_certificate_whose_credits_fall_below_the_requirement_is_revoked_and_t
     audit_county(county_id=w["county"].pk, as_of=AS_OF)
     (only,) = _cycle_certificates(w["teacher"])
     assert only.status == CertificateStatus.REVOKED
-    assert only.revoked_by is None and "未达到要求" in only.revoke_reason
+    assert only.revoked_by is None
+    assert "未达到要求" in only.revoke_reason
     assert Notice.objects.filter(recipient=w["user"], kind=NoticeKind.CERTIFICATE_REVOKED).exists()
     audit_county(county_id=w["county"].pk, as_of=AS_OF)  # idempotent
     assert Notice.objects.filter(kind=NoticeKind.CERTIFICATE_REVOKED).count() == 1
@@ -227,7 +231,8 @@ def test_the_record_page_the_ledger_and_the_api_correct_and_withdraw(client, cou
         "completed_on": "2025-03-03",
     }
     page = client.post(url, body)
-    assert page.status_code == 200 and "请填写更正原因" in page.content.decode()
+    assert page.status_code == 200
+    assert "请填写更正原因" in page.content.decode()
     assert CreditLedgerEntry.objects.filter(record=record).count() == 1
     response = client.post(url, {**body, "reason": "学时有误"})
     assert response.status_code == 302
