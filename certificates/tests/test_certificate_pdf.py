@@ -105,3 +105,49 @@ def test_qr_code_links_to_the_verification_page_with_a_valid_signed_code(certifi
     assert url.path == reverse("certificates:verify", args=["130120001"])
     code = parse_qs(url.query)["code"][0]
     assert certificate_pk_from_code(code) == certificate.pk
+
+
+@pytest.mark.django_db
+def test_the_table_prints_parts_and_offsets_as_such_and_the_seal_or_its_placeholder(
+    annex, settings, tmp_path
+):
+    """其中 and 折抵 lines read as such, outside the sum; no seal: a clear placeholder; a
+    county's seal: its image in the PDF (pdfimages lists it next to the QR code's none)."""
+    from certificates.models import BureauSeal
+    from credits.rules import LineRole, StatementLine
+
+    lines = [
+        StatementLine("必修课程", Decimal("70.00"), LineRole.CATEGORY),
+        StatementLine("其中：必修公共课", Decimal("20.00"), LineRole.PART),
+        StatementLine("选修课程", Decimal("6.30"), LineRole.CATEGORY),
+        StatementLine("校本课程", Decimal("20.00"), LineRole.CATEGORY),
+        StatementLine("必修课程超出部分折抵选修课程", Decimal("3.70"), LineRole.OFFSET),
+    ]
+    teacher = TeacherFactory(school=annex.kashgar_junior, name="王芳")
+    plain = issue(teacher, credits_by_category=lines, total=Decimal("96.30"))
+    text = _run("pdftotext", "-layout", plain.pdf.path, "-")
+    assert "其中：必修公共课" in text
+    assert "折抵：必修课程超出部分折抵选修课程" in text
+    assert "不计入合计" in text
+    png_path = tmp_path / "plain"
+    _run("pdftoppm", "-png", "-r", "60", "-singlefile", plain.pdf.path, str(png_path))
+    flat = text.replace(" ", "").replace("\n", "")
+    assert "发证机关印章" in flat
+    assert "未配置" in flat
+    assert _run("pdfimages", "-list", plain.pdf.path).count("\n") <= 2  # header lines only
+
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    png = io.BytesIO()
+    Image.new("RGBA", (300, 300), (190, 20, 20, 255)).save(png, format="PNG")
+    seal = BureauSeal(unit=annex.kashgar_junior.county)
+    seal.image.save("seal.png", ContentFile(png.getvalue()), save=False)
+    seal.save()
+    other = TeacherFactory(school=annex.kashgar_junior, name="王芳芳")
+    sealed = issue(other, credits_by_category=lines, total=Decimal("96.30"))
+    text = _run("pdftotext", "-layout", sealed.pdf.path, "-")
+    assert "未配置" not in text.replace(" ", "").replace("\n", "")
+    assert _run("pdfimages", "-list", sealed.pdf.path).count("\n") > 2  # the seal's image
